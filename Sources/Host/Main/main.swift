@@ -1,0 +1,3 @@
+import Host
+
+LessLLMCommand.main()

@@ -1,0 +1,201 @@
+import NIOCore
+import NIOHTTP1
+import PluginABI
+
+/// The last stage of an exchange: writes what the plugins produced to the client's connection.
+///
+/// A `text/event-stream` response is written and flushed event by event; any other response is collected and
+/// written whole (with a content length) at the end. Failures are rendered in the client's own dialect: an error
+/// response when nothing was sent yet, an error event in a stream already under way.
+///
+/// Threading: used only on the connection's event loop.
+final class ClientResponseWriter: StreamDownstream {
+    private let context: ChannelHandlerContext
+    private let dialect: Dialect
+    private let clientWantsStream: Bool
+    private let keepAlive: Bool
+    private let extraHeaders: [(String, String)]
+    private let onFinished: (ResponseSummary) -> Void
+
+    private var status: HTTPResponseStatus = .ok
+    private var headers: [(String, String)] = []
+    private var headReceived = false
+    private var headWritten = false
+    private var isEventStream = false
+    private var body: ByteBuffer
+    private var failed = false
+    private var ended = false
+    private(set) var clientGone = false
+    private var summary = ResponseSummary()
+
+    /// - Parameters:
+    ///   - extraHeaders: headers the gateway adds to every response (e.g. the exchange id).
+    ///   - onFinished: called once when the response is complete (or abandoned), on the event loop.
+    init(
+        context: ChannelHandlerContext, dialect: Dialect, clientWantsStream: Bool, keepAlive: Bool,
+        extraHeaders: [(String, String)], onFinished: @escaping (ResponseSummary) -> Void
+    ) {
+        self.context = context
+        self.dialect = dialect
+        self.clientWantsStream = clientWantsStream
+        self.keepAlive = keepAlive
+        self.extraHeaders = extraHeaders
+        self.onFinished = onFinished
+        self.body = context.channel.allocator.buffer(capacity: 0)
+    }
+
+    /// The client closed the connection: nothing more will be written.
+    func markClientGone() {
+        clientGone = true
+    }
+
+    // MARK: - StreamDownstream
+
+    func receiveHead(status code: Int32, headers list: UnsafeBufferPointer<lessllm_header>) -> lessllm_status {
+        guard !clientGone else { return LESSLLM_E_CANCELLED }
+        guard !headReceived else { return LESSLLM_OK }
+        headReceived = true
+        status = HTTPResponseStatus(statusCode: Int(code))
+        headers = list.compactMap { header in
+            let name = header.name.copiedString
+            return ResponseHeaderPolicy.forwards(name) ? (name, header.value.copiedString) : nil
+        }
+        isEventStream = headers.contains { $0.0.lowercased() == "content-type" && $0.1.lowercased().hasPrefix("text/event-stream") }
+        if isEventStream { writeHead() }
+        return LESSLLM_OK
+    }
+
+    func receiveEvent(_ event: UnsafePointer<lessllm_event>) -> lessllm_status {
+        guard !clientGone else { return LESSLLM_E_CANCELLED }
+        guard !failed, !ended else { return LESSLLM_E_BAD_ARGUMENT }
+        if !headReceived { impliedHead() }
+        let value = event.pointee
+        if isEventStream {
+            var chunk = context.channel.allocator.buffer(capacity: value.raw.len > 0 ? value.raw.len : value.data.len + 32)
+            if value.raw.len > 0 {
+                chunk.writeBytes(value.raw.buffer)
+            } else {
+                SSEWriter.write(type: value.type.buffer, data: value.data.buffer, into: &chunk)
+            }
+            summary.bodyBytes += chunk.readableBytes
+            context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(chunk))), promise: nil)
+        } else {
+            body.writeBytes(value.raw.len > 0 ? value.raw.buffer : value.data.buffer)
+        }
+        return LESSLLM_OK
+    }
+
+    func receiveFailure(status plugin: lessllm_status, message: String) {
+        guard !failed, !ended else { return }
+        failed = true
+        let error = StatusCode.gatewayError(plugin, message: message)
+        summary.failure = error
+        guard !clientGone, error.status != 499 else { return }
+        if headWritten {
+            var chunk = context.channel.allocator.buffer(string: error.streamEvent(for: dialect))
+            summary.bodyBytes += chunk.readableBytes
+            context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(chunk))), promise: nil)
+            chunk.clear()
+        } else {
+            status = HTTPResponseStatus(statusCode: error.status)
+            headers = [("content-type", "application/json")]
+            isEventStream = false
+            body.clear()
+            body.writeString(error.body(for: dialect))
+        }
+    }
+
+    func receiveEnd(status plugin: lessllm_status) {
+        guard !ended else { return }
+        ended = true
+        if !clientGone {
+            if !headReceived && !failed { impliedHead() }
+            if !headWritten {
+                headers.append(("content-length", String(body.readableBytes)))
+                writeHead()
+                summary.bodyBytes += body.readableBytes
+                if body.readableBytes > 0 {
+                    context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
+                }
+            }
+            let close = !keepAlive
+            context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { [context] _ in
+                if close { context.close(promise: nil) }
+            }
+        }
+        summary.status = Int(status.code)
+        summary.endStatus = plugin
+        onFinished(summary)
+    }
+
+    // MARK: - Writing
+
+    private func impliedHead() {
+        headReceived = true
+        isEventStream = clientWantsStream
+        headers = [("content-type", clientWantsStream ? "text/event-stream" : "application/json")]
+        if isEventStream { writeHead() }
+    }
+
+    private func writeHead() {
+        headWritten = true
+        var head = HTTPResponseHead(version: .http1_1, status: status)
+        for (name, value) in headers { head.headers.add(name: name, value: value) }
+        for (name, value) in extraHeaders { head.headers.replaceOrAdd(name: name, value: value) }
+        if isEventStream {
+            head.headers.replaceOrAdd(name: "cache-control", value: "no-cache")
+        }
+        if !keepAlive { head.headers.replaceOrAdd(name: "connection", value: "close") }
+        summary.status = Int(status.code)
+        summary.headers = head.headers.map { ($0.name, $0.value) }
+        context.writeAndFlush(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+    }
+}
+
+/// What the client was sent, for the exchange record.
+struct ResponseSummary {
+    var status = 0
+    var headers: [(String, String)] = []
+    var bodyBytes = 0
+    var failure: GatewayError?
+    var endStatus: lessllm_status = LESSLLM_OK
+}
+
+/// Which upstream response headers reach the client: everything except hop-by-hop, framing and cookies.
+enum ResponseHeaderPolicy {
+    private static let dropped: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
+        "content-length", "content-encoding", "set-cookie", "alt-svc",
+    ]
+
+    private static let connectionLevel: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "host",
+        "content-length", "expect",
+    ]
+
+    /// Whether an upstream response header is passed on to the client.
+    static func forwards(_ name: String) -> Bool { !dropped.contains(name.lowercased()) }
+
+    /// Whether a request header belongs to the client's connection rather than to the request.
+    static func isConnectionLevel(_ name: String) -> Bool { connectionLevel.contains(name.lowercased()) }
+}
+
+/// Formats one SSE event.
+enum SSEWriter {
+    /// `event: <type>\n` (when type is not empty), one `data:` line per line of data, then a blank line.
+    static func write(type: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) {
+        if type.count > 0 {
+            buffer.writeStaticString("event: ")
+            buffer.writeBytes(type)
+            buffer.writeStaticString("\n")
+        }
+        var lineStart = 0
+        for index in 0...data.count where index == data.count || data[index] == 0x0A {
+            buffer.writeStaticString("data: ")
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: data[lineStart..<index]))
+            buffer.writeStaticString("\n")
+            lineStart = index + 1
+        }
+        buffer.writeStaticString("\n")
+    }
+}

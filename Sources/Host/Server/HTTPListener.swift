@@ -1,0 +1,43 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A bound HTTP/1.1 listener whose connections are served by a handler made per connection.
+final class HTTPListener: Sendable {
+    private let channel: any Channel
+
+    /// The address actually bound (useful with port 0).
+    var localAddress: SocketAddress? { channel.localAddress }
+
+    private init(channel: any Channel) {
+        self.channel = channel
+    }
+
+    /// Binds `host:port` and serves each connection with `makeHandler()`.
+    /// - Throws: the bind error (address in use, permission denied…).
+    static func bind(
+        host: String, port: Int, group: any EventLoopGroup,
+        makeHandler: @escaping @Sendable () -> any ChannelHandler
+    ) throws -> HTTPListener {
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 256 * 1024))
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withPipeliningAssistance: true, withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(makeHandler())
+                }
+            }
+        let channel = try bootstrap.bind(host: host, port: port).wait()
+        return HTTPListener(channel: channel)
+    }
+
+    /// Stops accepting new connections (connections already open carry on).
+    func stopAccepting() -> EventLoopFuture<Void> {
+        channel.close()
+    }
+}

@@ -1,0 +1,127 @@
+import NIOCore
+import NIOHTTP1
+
+/// Reads HTTP requests on one client connection and hands each whole request to the gateway.
+///
+/// Bodies are collected up to the configured limit (a larger one is answered 413 and the connection closed);
+/// while a response is streaming, the connection's writability and closure are passed to the exchange so a slow
+/// client pauses the upstream and a vanished one cancels it.
+///
+/// Threading: all methods run on the channel's event loop (NIO's contract for channel handlers).
+final class ProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        case idle
+        case receiving(HTTPRequestHead, ByteBuffer)
+        case discarding
+        case responding(Exchange?)
+    }
+
+    private let gateway: Gateway
+    private var state = State.idle
+
+    init(gateway: Gateway) {
+        self.gateway = gateway
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch (unwrapInboundIn(data), state) {
+        case (.head(let head), _):
+            if let length = head.headers.first(name: "content-length").flatMap(Int.init),
+               length > gateway.maxBodyBytes {
+                rejectTooLarge(context: context, head: head)
+                return
+            }
+            state = .receiving(head, context.channel.allocator.buffer(capacity: 0))
+        case (.body(var chunk), .receiving(let head, var body)):
+            guard body.readableBytes + chunk.readableBytes <= gateway.maxBodyBytes else {
+                rejectTooLarge(context: context, head: head)
+                return
+            }
+            state = .idle  // drop the reference so `body` is uniquely owned and grows in place
+            body.writeBuffer(&chunk)
+            state = .receiving(head, body)
+        case (.end, .receiving(let head, let body)):
+            state = .responding(nil)
+            let request = IncomingRequest(head: head, body: body, remoteAddress: context.channel.remoteAddress)
+            let exchange = gateway.handle(request, context: context) { [weak self] in
+                self?.responseFinished()
+            }
+            if case .responding = state { state = .responding(exchange) }
+        case (.body, _), (.end, _):
+            break  // the rest of a rejected request
+        }
+    }
+
+    private func responseFinished() {
+        state = .idle
+    }
+
+    private func rejectTooLarge(context: ChannelHandlerContext, head: HTTPRequestHead) {
+        state = .discarding
+        let dialect = Dialect(path: head.uri) ?? .openAIChat
+        let error = GatewayError.payloadTooLarge(limit: gateway.maxBodyBytes)
+        SimpleResponse.write(error.body(for: dialect), status: .payloadTooLarge, keepAlive: false, context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if case .responding(let exchange?) = state { exchange.clientDisconnected() }
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if case .responding(let exchange?) = state {
+            exchange.clientWritabilityChanged(isWritable: context.channel.isWritable)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if case .responding(let exchange?) = state { exchange.clientDisconnected() }
+        context.close(promise: nil)
+    }
+}
+
+/// One whole client request.
+struct IncomingRequest {
+    var head: HTTPRequestHead
+    var body: ByteBuffer
+    var remoteAddress: SocketAddress?
+
+    /// The path without the query string.
+    var path: Substring { head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0] }
+}
+
+extension Dialect {
+    /// The dialect a request path belongs to, if it is one of the API endpoints.
+    init?(path: String) {
+        let path = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        switch path {
+        case "/v1/chat/completions", "/chat/completions": self = .openAIChat
+        case "/v1/messages", "/messages": self = .anthropicMessages
+        default: return nil
+        }
+    }
+}
+
+/// Writes a complete, small response (health, model list, early errors).
+enum SimpleResponse {
+    static func write(
+        _ body: String, status: HTTPResponseStatus, contentType: String = "application/json",
+        extraHeaders: [(String, String)] = [], keepAlive: Bool, context: ChannelHandlerContext
+    ) {
+        var head = HTTPResponseHead(version: .http1_1, status: status)
+        head.headers.add(name: "content-type", value: contentType)
+        head.headers.add(name: "content-length", value: String(body.utf8.count))
+        for (name, value) in extraHeaders { head.headers.add(name: name, value: value) }
+        if !keepAlive { head.headers.add(name: "connection", value: "close") }
+        context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+        context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(context.channel.allocator.buffer(string: body)))),
+                      promise: nil)
+        context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { _ in
+            if !keepAlive { context.close(promise: nil) }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import NIOCore
+import PluginABI
+
+/// One client request on its way through the gateway: the plugin stages, the upstream transfer, and the response
+/// writer, wired together.
+///
+/// `provider stage → (response converter stages) → client writer`. The provider stage's upstream response comes
+/// from the transport; SSE bodies are framed into whole events, other bodies are delivered as one event.
+///
+/// Threading: everything runs on the client connection's event loop; the transport hops there before calling in.
+final class Exchange: UpstreamRequester, UpstreamResponseHandler {
+    let id: String
+    private let eventLoop: any EventLoop
+    private let transport: CurlTransport
+    private let options: TransportOptions
+    private let writer: ClientResponseWriter
+    private var stages: [PluginStreamContext] = []
+    private var transferID: Int?
+    private var framer = SSEFramer()
+    private var upstreamIsEventStream = false
+    private var upstreamBodyBuffer: [UInt8] = []
+    private var paused = false
+
+    init(id: String, eventLoop: any EventLoop, transport: CurlTransport, options: TransportOptions,
+         writer: ClientResponseWriter) {
+        self.id = id
+        self.eventLoop = eventLoop
+        self.transport = transport
+        self.options = options
+        self.writer = writer
+    }
+
+    /// Opens the stages: each response converter (outermost last), then the provider.
+    /// - Parameters:
+    ///   - provider: the provider instance and what to open it with.
+    ///   - converters: response converter stages from provider side to client side, with their open requests.
+    func start(provider: (PluginInstance, OpenRequest), converters: [(PluginInstance, OpenRequest)]) {
+        var downstream: any StreamDownstream = writer
+        var opened: [(PluginStreamContext, OpenRequest)] = []
+        for (instance, request) in converters.reversed() {
+            let stage = PluginStreamContext(instance: instance, downstream: downstream, requester: nil)
+            opened.append((stage, request))
+            downstream = stage
+        }
+        let providerStage = PluginStreamContext(instance: provider.0, downstream: downstream, requester: self)
+        stages = [providerStage] + opened.map(\.0).reversed()
+        for (stage, request) in opened { stage.open(request) }
+        providerStage.open(provider.1)
+    }
+
+    private var providerStage: PluginStreamContext { stages[0] }
+
+    // MARK: - Client side
+
+    /// The client closed its connection: stop the upstream transfer now.
+    func clientDisconnected() {
+        writer.markClientGone()
+        if let transferID { transport.cancel(transferID) }
+    }
+
+    /// The client's socket can (or cannot) take more bytes: resume (or pause) reading from upstream.
+    func clientWritabilityChanged(isWritable: Bool) {
+        guard let transferID, paused == isWritable else { return }
+        paused = !isWritable
+        transport.setPaused(transferID, paused)
+    }
+
+    // MARK: - UpstreamRequester
+
+    func startUpstream(_ request: UpstreamRequest) -> Bool {
+        guard transferID == nil else { return false }
+        transferID = transport.start(request, options: options, eventLoop: eventLoop, handler: self)
+        return transferID != nil
+    }
+
+    func cancelUpstream() {
+        if let transferID { transport.cancel(transferID) }
+    }
+
+    // MARK: - UpstreamResponseHandler
+
+    func upstreamHead(status: Int, headers: [(String, String)]) {
+        upstreamIsEventStream = headers.contains {
+            $0.0.lowercased() == "content-type" && $0.1.lowercased().hasPrefix("text/event-stream")
+        }
+        let result = HeaderList.withBorrowed(headers) { providerStage.receiveHead(status: Int32(status), headers: $0) }
+        if result == LESSLLM_E_CANCELLED { cancelUpstream() }
+    }
+
+    func upstreamBody(_ bytes: [UInt8]) {
+        guard upstreamIsEventStream else {
+            upstreamBodyBuffer.append(contentsOf: bytes)
+            return
+        }
+        let proceed = bytes.withUnsafeBytes { chunk in
+            framer.feed(chunk) { event in deliver(event) }
+        }
+        if !proceed { cancelUpstream() }
+    }
+
+    func upstreamEnd(_ failure: TransportFailure?) {
+        transferID = nil
+        if let failure {
+            let status: lessllm_status = switch failure.kind {
+            case .unreachable: LESSLLM_E_UPSTREAM
+            case .timeout: LESSLLM_E_TIMEOUT
+            case .cancelled: LESSLLM_E_CANCELLED
+            }
+            if failure.kind != .cancelled { providerStage.receiveFailure(status: status, message: failure.message) }
+            providerStage.receiveEnd(status: status)
+            return
+        }
+        if upstreamIsEventStream {
+            framer.finish { event in deliver(event) }
+        } else {
+            upstreamBodyBuffer.withUnsafeBytes { body in
+                _ = deliver(SSEFramer.Event(type: .init(start: nil, count: 0), data: body, raw: body, hasData: true))
+            }
+        }
+        providerStage.receiveEnd(status: LESSLLM_OK)
+    }
+
+    /// Hands one upstream event to the provider stage; false when the stream should stop.
+    private func deliver(_ event: SSEFramer.Event) -> Bool {
+        var value = lessllm_event.borrowing(type: event.type, data: event.data, raw: event.raw)
+        return providerStage.receiveEvent(&value) != LESSLLM_E_CANCELLED
+    }
+}
+
+extension lessllm_event {
+    /// An event over borrowed buffers, with the current ABI head.
+    static func borrowing(
+        type: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer, raw: UnsafeRawBufferPointer
+    ) -> lessllm_event {
+        func bytes(_ buffer: UnsafeRawBufferPointer) -> lessllm_bytes {
+            lessllm_bytes(ptr: buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), len: buffer.count)
+        }
+        return lessllm_event(
+            size: UInt32(MemoryLayout<lessllm_event>.size),
+            abi_major: UInt16(LESSLLM_ABI_MAJOR), abi_minor: UInt16(LESSLLM_ABI_MINOR),
+            type: bytes(type), data: bytes(data), raw: bytes(raw))
+    }
+}

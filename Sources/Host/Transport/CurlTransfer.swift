@@ -1,0 +1,162 @@
+import CCurl
+import CurlShim
+import NIOCore
+
+/// One upstream HTTP transfer: a libcurl easy handle and everything it points to.
+///
+/// Created on any thread, then owned by the transport's curl thread; its callbacks run there and hop to the
+/// event loop to reach the handler.
+final class CurlTransfer: @unchecked Sendable {
+    let id: Int
+    let easy: UnsafeMutableRawPointer
+    let options: TransportOptions
+    private let eventLoop: any EventLoop
+    private let handler: NIOLoopBound<any UpstreamResponseHandler>
+    private var requestHeaders: UnsafeMutablePointer<curl_slist>?
+    private let body: UnsafeMutableRawBufferPointer
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+
+    // Curl-thread state.
+    private var headerBlock: [(String, String)] = []
+    private var headDelivered = false
+    private(set) var startedAt: UInt64 = 0
+    private(set) var lastByteAt: UInt64 = 0
+    private(set) var isPaused = false
+    private var ended = false
+
+    /// Prepares the easy handle; nil when libcurl cannot make one.
+    init?(
+        id: Int, request: UpstreamRequest, options: TransportOptions, eventLoop: any EventLoop,
+        handler: any UpstreamResponseHandler
+    ) {
+        guard let easy = curl_easy_init() else { return nil }
+        self.id = id
+        self.easy = easy
+        self.options = options
+        self.eventLoop = eventLoop
+        self.handler = NIOLoopBound(handler, eventLoop: eventLoop)
+        body = UnsafeMutableRawBufferPointer.allocate(byteCount: max(request.body.count, 1), alignment: 1)
+        body.copyMemory(from: UnsafeRawBufferPointer(start: request.body, count: request.body.count))
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        configure(request)
+    }
+
+    deinit {
+        curl_slist_free_all(requestHeaders)
+        curl_easy_cleanup(easy)
+        body.deallocate()
+        errorBuffer.deallocate()
+    }
+
+    private func configure(_ request: UpstreamRequest) {
+        lessllm_curl_setopt_string(easy, CURLOPT_URL, request.url)
+        lessllm_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        lessllm_curl_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
+        lessllm_curl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1)
+        lessllm_curl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2)
+        lessllm_curl_setopt_long(easy, CURLOPT_TCP_NODELAY, 1)
+        lessllm_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeout.wholeMilliseconds)
+        lessllm_curl_setopt_long(easy, CURLOPT_TIMEOUT_MS, options.totalTimeout.wholeMilliseconds)
+        lessllm_curl_setopt_long(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
+        lessllm_curl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
+        if let proxy = options.proxy { lessllm_curl_setopt_string(easy, CURLOPT_PROXY, proxy) }
+
+        switch request.method {
+        case "GET": lessllm_curl_setopt_long(easy, CURLOPT_HTTPGET, 1)
+        case "POST": break
+        default: lessllm_curl_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method)
+        }
+        if request.method != "GET" {
+            lessllm_curl_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
+            lessllm_curl_setopt_pointer(easy, CURLOPT_POSTFIELDS, body.baseAddress)
+        }
+        // "Expect:" stops curl from waiting for 100-continue on large bodies.
+        for line in request.headers.map({ "\($0.0): \($0.1)" }) + ["Expect:"] {
+            requestHeaders = curl_slist_append(requestHeaders, line)
+        }
+        lessllm_curl_setopt_pointer(easy, CURLOPT_HTTPHEADER, requestHeaders)
+
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        lessllm_curl_setopt_pointer(easy, CURLOPT_PRIVATE, me)
+        lessllm_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, me)
+        lessllm_curl_setopt_pointer(easy, CURLOPT_HEADERDATA, me)
+        lessllm_curl_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, user in
+            guard let user, let data else { return 0 }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
+            return transfer.received(body: UnsafeRawBufferPointer(start: data, count: size * count))
+        }
+        lessllm_curl_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, user in
+            guard let user, let data else { return 0 }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
+            transfer.received(headerLine: UnsafeRawBufferPointer(start: data, count: size * count))
+            return size * count
+        }
+    }
+
+    // MARK: - Curl thread
+
+    /// Marks the transfer as started (for the first-byte timeout).
+    func markStarted(at now: UInt64) {
+        startedAt = now
+        lastByteAt = now
+    }
+
+    private func received(headerLine: UnsafeRawBufferPointer) {
+        lastByteAt = MonotonicClock.nanoseconds()
+        var line = String(decoding: headerLine, as: UTF8.self)
+        while line.last == "\n" || line.last == "\r" { line.removeLast() }
+        if line.hasPrefix("HTTP/") {
+            headerBlock = []  // a new response block (after 1xx, or a redirect) replaces the previous one
+        } else if let colon = line.firstIndex(of: ":") {
+            let name = String(line[..<colon])
+            let value = line[line.index(after: colon)...].drop(while: { $0 == " " || $0 == "\t" })
+            headerBlock.append((name, String(value)))
+        }
+    }
+
+    private func received(body bytes: UnsafeRawBufferPointer) -> Int {
+        lastByteAt = MonotonicClock.nanoseconds()
+        deliverHeadIfNeeded()
+        let copy = Array(bytes)
+        let handler = self.handler
+        eventLoop.execute { handler.value.upstreamBody(copy) }
+        return bytes.count
+    }
+
+    private func deliverHeadIfNeeded() {
+        guard !headDelivered else { return }
+        headDelivered = true
+        var status = 0
+        lessllm_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        let headers = headerBlock
+        let handler = self.handler
+        eventLoop.execute { handler.value.upstreamHead(status: status, headers: headers) }
+    }
+
+    /// Whether the first byte of the response arrived.
+    var hasResponseStarted: Bool { headDelivered || !headerBlock.isEmpty }
+
+    /// Ends the transfer: delivers the head if the response completed without a body, then the end.
+    func finish(_ failure: TransportFailure?) {
+        guard !ended else { return }
+        ended = true
+        if failure == nil { deliverHeadIfNeeded() }
+        let handler = self.handler
+        eventLoop.execute { handler.value.upstreamEnd(failure) }
+    }
+
+    /// Pauses or resumes receiving (back-pressure from a slow client).
+    func setPaused(_ paused: Bool) {
+        guard paused != isPaused else { return }
+        isPaused = paused
+        curl_easy_pause(easy, paused ? CURLPAUSE_RECV : 0)
+        if !paused { lastByteAt = MonotonicClock.nanoseconds() }
+    }
+
+    /// libcurl's detailed message for a failed transfer.
+    func failureMessage(_ code: CURLcode) -> String {
+        let detail = String(cString: errorBuffer)
+        return detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+    }
+}

@@ -1,0 +1,25 @@
+/// How one provider instance's upstream requests are sent: timeouts and an optional proxy.
+public struct TransportOptions: Sendable, Equatable {
+    /// Longest wait for the TCP/TLS connection (and proxy handshake).
+    public var connectTimeout: Duration = .seconds(10)
+    /// Longest wait from sending the request to the first response byte.
+    public var firstByteTimeout: Duration = .seconds(300)
+    /// Longest silence between two response bytes once the response started.
+    public var idleTimeout: Duration = .seconds(300)
+    /// Longest the whole exchange may take.
+    public var totalTimeout: Duration = .seconds(3600)
+    /// `http://`, `https://`, `socks5://` or `socks5h://` proxy URL (credentials in it go only to the proxy).
+    public var proxy: String?
+
+    /// Default options.
+    public init() {}
+}
+
+extension Duration {
+    /// Whole milliseconds (rounded down, at least 1 for any positive duration).
+    var wholeMilliseconds: Int {
+        let (seconds, attoseconds) = components
+        let millis = Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+        return millis == 0 && self > .zero ? 1 : millis
+    }
+}

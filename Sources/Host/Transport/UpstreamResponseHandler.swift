@@ -1,0 +1,10 @@
+/// Receives one upstream response. Every call happens on the event loop the transfer was started for,
+/// in order: `upstreamHead` once (unless the transfer fails first), `upstreamBody` per chunk, `upstreamEnd` once.
+protocol UpstreamResponseHandler: AnyObject {
+    /// The final response's status and headers.
+    func upstreamHead(status: Int, headers: [(String, String)])
+    /// A chunk of the body, with arbitrary boundaries.
+    func upstreamBody(_ bytes: [UInt8])
+    /// The end: nil when the response completed, otherwise why it did not.
+    func upstreamEnd(_ failure: TransportFailure?)
+}

@@ -1,0 +1,111 @@
+/// Where a string literal sits in the input, as found by ``JSONReader/readString()``.
+struct ScannedString {
+    /// The literal including both quotes.
+    let range: Range<Int>
+    /// False when the content can be used byte for byte, true when it has backslash escapes to decode.
+    let hasEscapes: Bool
+
+    /// The bytes between the quotes.
+    var content: Range<Int> { range.lowerBound + 1 ..< range.upperBound - 1 }
+}
+
+extension JSONReader {
+    /// Reads a string literal starting at the opening quote (which the caller has seen), checking escapes,
+    /// surrogate pairs, control characters and UTF-8 on the way.
+    mutating func readString() throws(JSONError) -> ScannedString {
+        let start = position
+        let end = bytes.count
+        position += 1
+        var hasEscapes = false
+        while true {
+            // Most string content is plain ASCII text: step over it 8 bytes at a time.
+            while position &+ 8 <= end {
+                let word = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+                if Self.needsAttention(word) { break }
+                position &+= 8
+            }
+            guard position < end else { throw JSONError.unterminatedString(startingAt: start, in: bytes) }
+            let byte = bytes[position]
+            if byte == ASCII.quote {
+                position += 1
+                return ScannedString(range: start..<position, hasEscapes: hasEscapes)
+            } else if byte == ASCII.backslash {
+                hasEscapes = true
+                try readEscape(inStringStartingAt: start)
+            } else if byte < 0x20 {
+                throw JSONError.controlCharacter(at: position, in: bytes)
+            } else if byte < 0x80 {
+                position += 1
+            } else {
+                let length = UTF8Validation.sequenceLength(at: position, in: bytes)
+                guard length > 0 else { throw JSONError.invalidUTF8(at: position, in: bytes) }
+                position += length
+            }
+        }
+    }
+
+    /// True when the 8 bytes of `word` hold a quote, a backslash, a control character or a non-ASCII byte.
+    ///
+    /// Classic SWAR tests: `(x - 0x01…) & ~x & 0x80…` is non-zero exactly when some byte of `x` is zero,
+    /// and the same with `0x20…` when some byte is below 0x20. Byte order does not matter because the
+    /// answer is only "somewhere in these 8"; the byte loop then finds which.
+    @inline(__always)
+    static func needsAttention(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* UInt64(ASCII.quote))
+        let backslashes = word ^ (ones &* UInt64(ASCII.backslash))
+        let hasQuote = (quotes &- ones) & ~quotes
+        let hasBackslash = (backslashes &- ones) & ~backslashes
+        let hasControl = (word &- ones &* 0x20) & ~word
+        return ((hasQuote | hasBackslash | hasControl) & highBits) | (word & highBits) != 0
+    }
+
+    /// Reads one escape at the backslash at `position`; a `\u` high surrogate must be followed by a `\u` low one.
+    private mutating func readEscape(inStringStartingAt start: Int) throws(JSONError) {
+        guard position + 1 < bytes.count else { throw JSONError.unterminatedString(startingAt: start, in: bytes) }
+        switch bytes[position + 1] {
+        case ASCII.quote, ASCII.backslash, ASCII.slash,
+             UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            position += 2
+        case ASCII.lowercaseU:
+            let escapeStart = position
+            let unit = try readUnicodeEscape()
+            switch unit {
+            case 0xD800...0xDBFF:
+                let followedByEscape = position + 1 < bytes.count
+                    && bytes[position] == ASCII.backslash && bytes[position + 1] == ASCII.lowercaseU
+                guard followedByEscape, case 0xDC00...0xDFFF = try readUnicodeEscape() else {
+                    throw JSONError.unpairedSurrogate(unit, at: escapeStart, in: bytes)
+                }
+            case 0xDC00...0xDFFF:
+                throw JSONError.unpairedSurrogate(unit, at: escapeStart, in: bytes)
+            default:
+                break
+            }
+        default:
+            throw JSONError.invalidEscape(at: position, in: bytes)
+        }
+    }
+
+    /// Reads `\uXXXX` at `position` and returns the UTF-16 code unit.
+    private mutating func readUnicodeEscape() throws(JSONError) -> UInt16 {
+        guard let unit = Self.hexCodeUnit(at: position + 2, in: bytes) else {
+            throw JSONError.invalidEscape(at: position, in: bytes)
+        }
+        position += 6
+        return unit
+    }
+
+    /// The value of the 4 hex digits at `offset`, or nil when they are not all there.
+    @inline(__always)
+    static func hexCodeUnit(at offset: Int, in bytes: UnsafeRawBufferPointer) -> UInt16? {
+        guard offset + 4 <= bytes.count else { return nil }
+        var unit: UInt16 = 0
+        for index in offset..<offset + 4 {
+            guard let digit = ASCII.hexValue(bytes[index]) else { return nil }
+            unit = unit << 4 | UInt16(digit)
+        }
+        return unit
+    }
+}

@@ -1,0 +1,109 @@
+import PluginABI
+
+/// The host's services seen from Swift: a thin, allocation-free wrapper over the `lessllm_host` table.
+///
+/// All methods are thread-safe in the sense of the ABI: stream methods may be called only from inside a callback
+/// for that same stream.
+public struct PluginHost: @unchecked Sendable {
+    /// The host's table; valid for the life of the process.
+    public let table: UnsafePointer<lessllm_host>
+    /// The host's handle for the instance this plugin runs as (for `log`).
+    public let instance: OpaquePointer?
+
+    /// Wraps the table given to `create`.
+    public init(table: UnsafePointer<lessllm_host>, instance: OpaquePointer?) {
+        self.table = table
+        self.instance = instance
+    }
+
+    /// Writes a line to the gateway's log. Never pass secrets.
+    public func log(_ level: Int32, _ message: String) {
+        withBorrowedBytes(message) { table.pointee.log(instance, level, $0) }
+    }
+
+    /// Sets the client response's status and headers; see `lessllm_host.respond`.
+    @discardableResult
+    public func respond(_ stream: OpaquePointer?, status: Int32, headers: [(String, String)]) -> lessllm_status {
+        withHeaders(headers) { table.pointee.respond(stream, status, $0.baseAddress, $0.count) }
+    }
+
+    /// Sends one event downstream; `raw` (when not empty) is written unchanged.
+    @discardableResult
+    public func emit(_ stream: OpaquePointer?, type: String = "", data: String) -> lessllm_status {
+        withBorrowedBytes(type) { typeBytes in
+            withBorrowedBytes(data) { dataBytes in
+                var event = lessllm_event.make(type: typeBytes, data: dataBytes, raw: .empty)
+                return table.pointee.emit(stream, &event)
+            }
+        }
+    }
+
+    /// Passes an event received from the host on unchanged (passthrough).
+    @discardableResult
+    public func emit(_ stream: OpaquePointer?, event: UnsafePointer<lessllm_event>) -> lessllm_status {
+        table.pointee.emit(stream, event)
+    }
+
+    /// Ends the stream with an error rendered in the client's dialect.
+    @discardableResult
+    public func fail(_ stream: OpaquePointer?, _ error: PluginError) -> lessllm_status {
+        withBorrowedBytes(error.message) { table.pointee.fail(stream, error.status, $0) }
+    }
+
+    /// Starts the stream's upstream HTTP request.
+    public func httpStart(
+        _ stream: OpaquePointer?, method: String, url: String, headers: [(String, String)], body: [UInt8]
+    ) -> lessllm_status {
+        withBorrowedBytes(method) { methodBytes in
+            withBorrowedBytes(url) { urlBytes in
+                withBorrowedBytes(body) { bodyBytes in
+                    withHeaders(headers) { headerBuffer in
+                        var request = lessllm_http_request(
+                            size: UInt32(MemoryLayout<lessllm_http_request>.size),
+                            abi_major: UInt16(LESSLLM_ABI_MAJOR), abi_minor: UInt16(LESSLLM_ABI_MINOR),
+                            method: methodBytes, url: urlBytes,
+                            headers: headerBuffer.baseAddress, header_count: headerBuffer.count,
+                            body: bodyBytes)
+                        return table.pointee.http_start(stream, &request)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The host's monotonic clock in nanoseconds.
+    public func nowNanoseconds() -> UInt64 { table.pointee.now_ns() }
+}
+
+extension lessllm_event {
+    /// An event with the current ABI head.
+    public static func make(type: lessllm_bytes, data: lessllm_bytes, raw: lessllm_bytes) -> lessllm_event {
+        lessllm_event(
+            size: UInt32(MemoryLayout<lessllm_event>.size),
+            abi_major: UInt16(LESSLLM_ABI_MAJOR), abi_minor: UInt16(LESSLLM_ABI_MINOR),
+            type: type, data: data, raw: raw)
+    }
+}
+
+/// Lends `headers` as a contiguous `lessllm_header` array, valid only inside `body`.
+func withHeaders<R>(_ headers: [(String, String)], _ body: (UnsafeBufferPointer<lessllm_header>) -> R) -> R {
+    // Keep the UTF-8 storage alive for the whole call: copy every name and value once into one buffer.
+    var storage: [UInt8] = []
+    var spans: [(Int, Int, Int, Int)] = []
+    for (name, value) in headers {
+        let nameStart = storage.count
+        storage.append(contentsOf: name.utf8)
+        let valueStart = storage.count
+        storage.append(contentsOf: value.utf8)
+        spans.append((nameStart, valueStart - nameStart, valueStart, storage.count - valueStart))
+    }
+    return storage.withUnsafeBufferPointer { bytes in
+        let base = bytes.baseAddress
+        let list = spans.map { span in
+            lessllm_header(
+                name: lessllm_bytes(ptr: base.map { $0 + span.0 }, len: span.1),
+                value: lessllm_bytes(ptr: base.map { $0 + span.2 }, len: span.3))
+        }
+        return list.withUnsafeBufferPointer(body)
+    }
+}
