@@ -11,7 +11,7 @@ final class Gateway: Sendable {
     private let router: ModelRouter
     private let registry: PluginRegistry
     private let transport: CurlTransport
-    private let logger: Logger
+    let logger: Logger
 
     init(config: GatewayConfig, registry: PluginRegistry, transport: CurlTransport, logger: Logger) {
         self.maxBodyBytes = config.listen.maxBodyBytes

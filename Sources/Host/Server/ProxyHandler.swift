@@ -79,6 +79,7 @@ final class ProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        gateway.logger.debug("client connection error", metadata: ["lessllm.error": "\(error)"])
         if case .responding(let exchange?) = state { exchange.clientDisconnected() }
         context.close(promise: nil)
     }

@@ -36,7 +36,7 @@ final class CurlTransfer: @unchecked Sendable {
         self.eventLoop = eventLoop
         self.handler = NIOLoopBound(handler, eventLoop: eventLoop)
         body = UnsafeMutableRawBufferPointer.allocate(byteCount: max(request.body.count, 1), alignment: 1)
-        body.copyMemory(from: UnsafeRawBufferPointer(start: request.body, count: request.body.count))
+        request.body.withUnsafeBytes { body.copyMemory(from: $0) }
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         configure(request)
@@ -104,8 +104,9 @@ final class CurlTransfer: @unchecked Sendable {
 
     private func received(headerLine: UnsafeRawBufferPointer) {
         lastByteAt = MonotonicClock.nanoseconds()
-        var line = String(decoding: headerLine, as: UTF8.self)
-        while line.last == "\n" || line.last == "\r" { line.removeLast() }
+        var end = headerLine.count
+        while end > 0 && (headerLine[end - 1] == 0x0A || headerLine[end - 1] == 0x0D) { end -= 1 }
+        let line = String(decoding: headerLine[..<end], as: UTF8.self)
         if line.hasPrefix("HTTP/") {
             headerBlock = []  // a new response block (after 1xx, or a redirect) replaces the previous one
         } else if let colon = line.firstIndex(of: ":") {
@@ -127,8 +128,9 @@ final class CurlTransfer: @unchecked Sendable {
     private func deliverHeadIfNeeded() {
         guard !headDelivered else { return }
         headDelivered = true
-        var status = 0
-        lessllm_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        var code = 0
+        lessllm_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code)
+        let status = code
         let headers = headerBlock
         let handler = self.handler
         eventLoop.execute { handler.value.upstreamHead(status: status, headers: headers) }
