@@ -159,7 +159,7 @@ struct CommandLineTests {
         try "routes:\n  - { model: x, provider: missing }\n".write(to: config, atomically: true, encoding: .utf8)
         let result = try lessllm("server", "--config", config.path)
         expectCleanFailure(result)
-        #expect(result.stderr.== "error: \(config.path):2:27: routes[0].provider: no provider named 'missing' "
+        #expect(result.stderr == "error: \(config.path):2:27: routes[0].provider: no provider named 'missing' "
             + "(no providers are defined)\n")
     }
 
