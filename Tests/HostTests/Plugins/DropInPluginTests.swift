@@ -75,3 +75,27 @@ struct DropInPluginTests {
         #expect(body.contains(#""content":"Hi from outside""#))
     }
 }
+
+extension DropInPluginTests {
+    @Test("the README's minimal C provider compiles as printed and serves a request")
+    func readmeProvider() throws {
+        let readme = try String(contentsOf: TestPaths.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```c\n"))
+        let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let source = folder.appendingPathComponent("hi.c")
+        try String(readme[start.upperBound..<end.lowerBound]).write(to: source, atomically: true, encoding: .utf8)
+        let compile = try Subprocess.run(
+            "/usr/bin/env", ["cc", "-shared", "-fPIC", "-std=c11", "-I", TestPaths.abiInclude, "-o",
+                             plugins.appendingPathComponent("libhi.so").path, source.path])
+        #expect(compile.status == 0, "\(compile.stderr)")
+        let config = try TestConfig.write(in: folder, pluginsFolder: plugins, files: [], body: """
+            providers: { hi: { plugin: com.example.hi } }
+            routes:    [ { model: hi, provider: hi } ]
+            """)
+        let gateway = try GatewayProcess(config: config)
+        defer { gateway.stop() }
+        let (status, body) = try gateway.post("/v1/chat/completions", json: #"{"model":"hi","messages":[]}"#)
+        #expect(status == 200)
+        #expect(body == #"{"object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}]}"#)
+    }
+}
