@@ -1,0 +1,175 @@
+"""Fixtures for the end-to-end suite: the built gateway, mock upstreams, and official SDK clients.
+
+Binary: $LESSLLM_BIN (default /work/main/.build/debug/lessllm); provider plugins: $LESSLLM_PLUGIN_DIR (default: the
+binary's directory). The C echo provider is compiled once per session into a temporary plugins folder.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import threading
+from pathlib import Path
+
+import anthropic
+import openai
+import pytest
+
+import harness
+from harness import Gateway
+from mocks.upstream import MockUpstream
+
+for _name in harness.PROXY_ENV:  # the SDKs and httpx must talk to 127.0.0.1 directly
+    os.environ.pop(_name, None)
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+# ---- session -------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nothing_left_running():
+    """After the whole run: no gateway process and no mock thread may still be alive."""
+    yield
+    threads = [t.name for t in threading.enumerate() if t is not threading.main_thread() and t.is_alive()]
+    children = harness.child_pids()
+    assert not threads, f"threads left running: {threads}"
+    assert not children, f"processes left running: {children}"
+
+
+@pytest.fixture(scope="session")
+def lessllm_bin() -> Path:
+    path = harness.binary_path()
+    if not path.exists():
+        pytest.exit(f"gateway binary {path} not found: build it (swift build) or set LESSLLM_BIN", returncode=2)
+    for name in ("libOpenAIProvider.so", "libClaudeProvider.so"):
+        if not (harness.plugin_dir() / name).exists():
+            pytest.exit(f"{name} not found in {harness.plugin_dir()}: set LESSLLM_PLUGIN_DIR", returncode=2)
+    return path
+
+
+@pytest.fixture(scope="session")
+def echo_plugins(tmp_path_factory, lessllm_bin) -> Path:
+    """A plugins folder holding the C echo provider, built with the system C compiler outside SwiftPM."""
+    folder = tmp_path_factory.mktemp("plugins.d")
+    compiler = os.environ.get("CC") or shutil.which("cc") or "gcc"
+    subprocess.run([compiler, "-shared", "-fPIC", "-O2", "-I", str(REPO / "Sources/PluginABI/include"),
+                    "-o", str(folder / "libecho_provider.so"), str(REPO / "Examples/echo-provider/echo_provider.c")],
+                   check=True, capture_output=True)
+    return folder
+
+
+# ---- mocks ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def oa_server():
+    server = MockUpstream("openai").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def an_server():
+    server = MockUpstream("anthropic").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def oa(oa_server) -> MockUpstream:
+    """The OpenAI-compatible mock upstream, with no script and no recorded request."""
+    oa_server.reset()
+    return oa_server
+
+
+@pytest.fixture
+def an(an_server) -> MockUpstream:
+    """The Anthropic mock upstream, with no script and no recorded request."""
+    an_server.reset()
+    return an_server
+
+
+@pytest.fixture(scope="module")
+def dead_port():
+    """A port that refuses connections: bound (so nobody else gets it) but never listening."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    yield sock.getsockname()[1]
+    sock.close()
+
+
+# ---- the gateway ---------------------------------------------------------------------------------------------------
+
+SHORT = {"connect": "300ms", "first_byte": "700ms", "idle": "700ms"}
+NORMAL = {"connect": "2s", "first_byte": "5s", "idle": "5s"}
+
+
+def standard_config(oa_server: MockUpstream, an_server: MockUpstream, dead_port: int, echo_plugins: Path) -> dict:
+    providers = {
+        "oa": harness.openai_provider(oa_server.base_url + "/v1", timeouts=NORMAL),
+        "an": harness.anthropic_provider(an_server.base_url, timeouts=NORMAL),
+        "oa_short": harness.openai_provider(oa_server.base_url + "/v1", timeouts=SHORT),
+        "an_short": harness.anthropic_provider(an_server.base_url, timeouts=SHORT),
+        "oa_dead": harness.openai_provider(f"http://127.0.0.1:{dead_port}/v1", timeouts=NORMAL),
+        "an_dead": harness.anthropic_provider(f"http://127.0.0.1:{dead_port}", timeouts=NORMAL),
+        "echo": harness.provider("dev.lessllm.example.echo"),
+    }
+    routes = [
+        {"model": "echo", "provider": "echo"},
+        {"model": "fast", "provider": "oa", "upstream_model": "gpt-4o-mini"},
+        {"model": "sonnet", "provider": "an", "upstream_model": "claude-sonnet-4-5-20250929"},
+        {"model": "gpt-slow-*", "provider": "oa_short"},
+        {"model": "claude-slow-*", "provider": "an_short"},
+        {"model": "gpt-dead-*", "provider": "oa_dead"},
+        {"model": "claude-dead-*", "provider": "an_dead"},
+        {"model": "gpt-*", "provider": "oa"},
+        {"model": "claude-*", "provider": "an"},
+    ]
+    return harness.config(providers, routes, echo_plugins)
+
+
+def run_gateway(config: dict, tmp_path_factory, name: str):
+    gateway = Gateway(config, tmp_path_factory.mktemp(name), name).start()
+    try:
+        yield gateway
+    finally:
+        crashed = not gateway.alive()
+        code = gateway.stop()
+        if crashed:
+            pytest.fail(f"{name} died during the tests (exit {code}):\n{gateway.stderr_text()[-4000:]}")
+        assert code == 0, f"{name} exited with {code} after SIGTERM:\n{gateway.stderr_text()[-4000:]}"
+
+
+@pytest.fixture(scope="module")
+def gateway(lessllm_bin, oa_server, an_server, dead_port, echo_plugins, tmp_path_factory):
+    """The gateway with the standard routes (see `standard_config`), one process per test module."""
+    yield from run_gateway(standard_config(oa_server, an_server, dead_port, echo_plugins), tmp_path_factory,
+                           "gateway")
+
+
+# ---- clients -------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def openai_client(gateway):
+    client = openai.OpenAI(base_url=gateway.url + "/v1", api_key=harness.CLIENT_KEY, max_retries=0, timeout=20)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def anthropic_client(gateway):
+    client = anthropic.Anthropic(base_url=gateway.url, api_key=harness.CLIENT_KEY, max_retries=0, timeout=20)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def http(gateway):
+    """A raw HTTP client (httpx) on the gateway, for byte-level checks."""
+    client = harness.raw_client(gateway)
+    yield client
+    client.close()
