@@ -41,7 +41,7 @@ final class ClaudeProvider: SwiftPlugin {
         headers.append(("accept", arguments.isStream ? "text/event-stream" : "application/json"))
         let status = host.httpStart(stream, method: "POST", url: endpoint, headers: headers, body: Array(arguments.body))
         guard status == LESSLLM_OK else { throw .internalError("the host refused the upstream request (\(status))") }
-        return PassthroughStream(host: host)
+        return PassthroughStream(host: host, terminal: .anthropicMessageStop)
     }
 }
 

@@ -49,7 +49,8 @@ final class OpenAIProvider: SwiftPlugin {
         let status = host.httpStart(stream, method: "POST", url: endpoint,
                                     headers: fixedHeaders + [("Accept", accept)], body: body)
         guard status == LESSLLM_OK else { throw .internalError("the host refused the upstream request (\(status))") }
-        return holdBackUsage ? UsageFilteringStream(host: host) : PassthroughStream(host: host)
+        return holdBackUsage
+            ? UsageFilteringStream(host: host, terminal: .openAIDone) : PassthroughStream(host: host, terminal: .openAIDone)
     }
 }
 

@@ -110,10 +110,10 @@ struct StreamStateMachine: Sendable, Equatable {
         return .close(final)
     }
 
-    /// The plugin's close returned.
+    /// The plugin's close returned: the stream's final status (a failure raised inside close wins over OK).
     mutating func closeReturned() -> lessllm_status {
         guard case .closing(let status) = state else { return LESSLLM_E_INTERNAL }
         state = .finished
-        return status
+        return failure ?? status
     }
 }

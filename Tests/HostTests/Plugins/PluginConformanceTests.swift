@@ -137,6 +137,21 @@ struct PluginConformanceTests {
         #expect(output.ends == [LESSLLM_E_TIMEOUT])
     }
 
+    @Test("an SSE stream that ends without its terminal event fails instead of looking finished",
+          arguments: [("OpenAIProvider", "provider:openai.chat", "data: {\"choices\":[]}\n\n",
+                       "The upstream stream ended before data: [DONE]; the response is incomplete."),
+                      ("ClaudeProvider", "provider:anthropic.messages", "event: ping\ndata: {}\n\n",
+                       "The upstream stream ended before event: message_stop; the response is incomplete.")])
+    func truncatedStream(plugin: String, op: String, event: String, message: String) throws {
+        let harness = try PluginHarness(path: TestPaths.plugin(plugin))
+        let (context, output, _) = harness.open(op: op, body: #"{"stream":true}"#, stream: true)
+        context.feedUpstream(status: 200, headers: [("content-type", "text/event-stream")], events: [event])
+        #expect(output.events.map(\.raw) == [event])
+        #expect(output.failures.map(\.0) == [LESSLLM_E_UPSTREAM])
+        #expect(output.failures.first?.1 == message)
+        #expect(output.ends == [LESSLLM_E_UPSTREAM])
+    }
+
     @Test("providers refuse unknown options with the list of valid ones", arguments: providerPaths)
     func unknownOption(path: String) {
         #expect {

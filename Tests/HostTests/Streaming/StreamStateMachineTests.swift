@@ -65,6 +65,17 @@ struct StreamStateMachineTests {
         #expect(machine.inputEnded(LESSLLM_E_CANCELLED) == .close(LESSLLM_E_CANCELLED))
     }
 
+    @Test("a failure raised inside close(OK) becomes the stream's final status")
+    func failInsideClose() {
+        var machine = StreamStateMachine(expectsStageInput: false)
+        machine.willOpen()
+        #expect(machine.startRequest() == .forward)
+        #expect(machine.openReturned(LESSLLM_OK) == .awaitInput)
+        #expect(machine.inputEnded(LESSLLM_OK) == .close(LESSLLM_OK))
+        #expect(machine.fail(LESSLLM_E_UPSTREAM) == .forward)
+        #expect(machine.closeReturned() == LESSLLM_E_UPSTREAM)
+    }
+
     @Test("fail with OK is treated as an internal error")
     func failWithOK() {
         var machine = StreamStateMachine(expectsStageInput: false)
