@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "OpenAIProvider", type: .dynamic, targets: ["OpenAIProvider"]),
         .library(name: "ClaudeProvider", type: .dynamic, targets: ["ClaudeProvider"]),
         .library(name: "SQLiteSink", type: .dynamic, targets: ["SQLiteSink"]),
+        .library(name: "DialectConverter", type: .dynamic, targets: ["DialectConverter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -62,6 +63,7 @@ let package = Package(
         swiftPlugin("OpenAIProvider"),
         swiftPlugin("ClaudeProvider"),
         swiftPlugin("SQLiteSink", extra: ["CSQLite"]),
+        swiftPlugin("DialectConverter", extra: ["JSONCore"]),
 
         .testTarget(
             name: "HostTests",
