@@ -120,7 +120,7 @@ def standard_config(oa_server: MockUpstream, an_server: MockUpstream, dead_port:
     routes = [
         {"model": "echo", "provider": "echo"},
         {"model": "fast", "provider": "oa", "upstream_model": "gpt-4o-mini"},
-        {"model": "sonnet", "provider": "an", "upstream_model": "claude-sonnet-4-5-20250929"},
+        {"model": "sonnet", "provider": "an", "upstream_model": "claude-sonnet-4-6"},
         {"model": "gpt-slow-*", "provider": "oa_short"},
         {"model": "claude-slow-*", "provider": "an_short"},
         {"model": "gpt-dead-*", "provider": "oa_dead"},

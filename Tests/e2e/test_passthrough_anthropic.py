@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import anthropic
+from anthropic._constants import ANTHROPIC_API_VERSION
 
 from harness import ANTHROPIC_UPSTREAM_KEY, CLIENT_KEY, event_name, post_json, split_events
 from mocks.upstream import Reply, Stream
@@ -15,7 +16,7 @@ PATH = "/v1/messages"
 def test_sdk_non_stream_returns_the_upstream_message(an, anthropic_client):
     an.script(Reply(200, ANTHROPIC_JSON_HEADERS, anthropic_message("Bonjour ! こんにちは！")))
 
-    message = anthropic_client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=MESSAGES,
+    message = anthropic_client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=MESSAGES,
                                                system="Answer in one line.")
 
     assert message.id == "msg_01MockMessage0001"
@@ -24,9 +25,9 @@ def test_sdk_non_stream_returns_the_upstream_message(an, anthropic_client):
     assert (message.usage.input_tokens, message.usage.output_tokens) == (12, 6)
     upstream = an.last
     assert (upstream.method, upstream.path) == ("POST", "/v1/messages")
-    assert upstream.json() == {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": MESSAGES,
+    assert upstream.json() == {"model": "claude-sonnet-4-6", "max_tokens": 64, "messages": MESSAGES,
                                "system": "Answer in one line."}
-    assert upstream.header("anthropic-version") == "2023-06-01"
+    assert upstream.header("anthropic-version") == ANTHROPIC_API_VERSION  # the version the SDK sent
     assert upstream.header("accept") == "application/json"
 
 
@@ -34,7 +35,7 @@ def test_sdk_stream_helper_builds_the_final_message(an, anthropic_client):
     pieces = ["Bon", "jour", " ! ", "こんにちは"]
     an.script(Stream(200, ANTHROPIC_SSE_HEADERS, anthropic_stream_events(pieces)))
 
-    with anthropic_client.messages.stream(model="claude-sonnet-4-5", max_tokens=64, messages=MESSAGES) as stream:
+    with anthropic_client.messages.stream(model="claude-sonnet-4-6", max_tokens=64, messages=MESSAGES) as stream:
         texts = list(stream.text_stream)
         final = stream.get_final_message()
 
@@ -66,7 +67,7 @@ def test_stream_bytes_are_relayed_exactly_across_arbitrary_chunk_boundaries(an, 
                    len(expected) - 1})
     parts = [expected[a:b] for a, b in zip([0] + cuts, cuts + [len(expected)])]
     an.script(Stream(200, ANTHROPIC_SSE_HEADERS, parts))
-    request_body = b'{"model":"claude-sonnet-4-5","max_tokens":32,"stream":true,"messages":[{"role":"user","content":"hi"}]}'
+    request_body = b'{"model":"claude-sonnet-4-6","max_tokens":32,"stream":true,"messages":[{"role":"user","content":"hi"}]}'
 
     with http.stream("POST", PATH, content=request_body,
                      headers={"content-type": "application/json", "anthropic-version": "2023-06-01"}) as response:
@@ -100,7 +101,7 @@ def test_anthropic_beta_is_forwarded(an, anthropic_client):
     an.script(Reply(200, ANTHROPIC_JSON_HEADERS, anthropic_message("beta")))
 
     message = anthropic_client.beta.messages.create(
-        model="claude-sonnet-4-5", max_tokens=8, messages=MESSAGES,
+        model="claude-sonnet-4-6", max_tokens=8, messages=MESSAGES,
         betas=["context-1m-2025-08-07", "interleaved-thinking-2025-05-14"])
 
     assert message.content[0].text == "beta"
@@ -111,7 +112,7 @@ def test_anthropic_beta_is_forwarded(an, anthropic_client):
 def test_anthropic_version_defaults_when_absent_and_is_forwarded_when_given(an, http):
     an.script(Reply(200, ANTHROPIC_JSON_HEADERS, anthropic_message("one")),
               Reply(200, ANTHROPIC_JSON_HEADERS, anthropic_message("two")))
-    body = b'{"model":"claude-sonnet-4-5","max_tokens":8,"messages":[{"role":"user","content":"v"}]}'
+    body = b'{"model":"claude-sonnet-4-6","max_tokens":8,"messages":[{"role":"user","content":"v"}]}'
 
     first = post_json(http, PATH, body)
     second = post_json(http, PATH, body, {"anthropic-version": "2023-01-01"})
@@ -127,8 +128,8 @@ def test_upstream_gets_the_provider_key_and_never_the_clients_credentials(an, ga
     with anthropic.Anthropic(base_url=gateway.url, api_key=CLIENT_KEY, max_retries=0,
                              default_headers={"Cookie": "session=client-cookie"}) as by_key, \
             anthropic.Anthropic(base_url=gateway.url, auth_token="client-oauth-token", max_retries=0) as by_token:
-        by_key.messages.create(model="claude-sonnet-4-5", max_tokens=8, messages=MESSAGES)
-        by_token.messages.create(model="claude-sonnet-4-5", max_tokens=8, messages=MESSAGES)
+        by_key.messages.create(model="claude-sonnet-4-6", max_tokens=8, messages=MESSAGES)
+        by_token.messages.create(model="claude-sonnet-4-6", max_tokens=8, messages=MESSAGES)
 
     for upstream in an.requests:
         assert upstream.header_values("x-api-key") == [ANTHROPIC_UPSTREAM_KEY]
@@ -145,4 +146,4 @@ def test_alias_sends_the_upstream_model_and_every_other_byte_unchanged(an, http)
     response = post_json(http, PATH, request_body, {"anthropic-version": "2023-06-01"})
 
     assert response.json()["content"][0]["text"] == "aliased"
-    assert an.last.body == request_body.replace(b'"sonnet","max', b'"claude-sonnet-4-5-20250929","max')
+    assert an.last.body == request_body.replace(b'"sonnet","max', b'"claude-sonnet-4-6","max')

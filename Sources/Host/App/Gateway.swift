@@ -80,24 +80,18 @@ final class Gateway: Sendable {
         guard let provider = registry.providers[route.provider] else {
             throw .internalError("The route for '\(parsed.model)' names provider '\(route.provider)', which is not running.")
         }
-        guard provider.dialects.contains(dialect) else {
-            throw .unsupported("Model '\(parsed.model)' is served by provider '\(provider.name)', which speaks "
-                               + "\(provider.dialects.map(\.rawValue).joined(separator: ", ")); no converter from "
-                               + "\(dialect.rawValue) is loaded.")
-        }
-        let upstreamBody = route.isAliased ? parsed.replacingModel(in: bytes, with: route.upstreamModel) : bytes
         let exchangeID = ExchangeID.next()
+        let headers = ClientRequest.forwardableHeaders(request.head.headers)
+        let plan = try ExchangePlan.make(
+            client: dialect, provider: provider, registry: registry, body: bytes, parsed: parsed, route: route,
+            headers: headers, exchangeID: exchangeID)
         let writer = ClientResponseWriter(
             context: context, dialect: dialect, clientWantsStream: parsed.stream,
             keepAlive: request.head.isKeepAlive, extraHeaders: [("x-lessllm-exchange-id", exchangeID)],
             onFinished: { _ in onFinished() })
         let exchange = Exchange(id: exchangeID, eventLoop: context.eventLoop, transport: transport,
                                 options: provider.transport, writer: writer)
-        let open = OpenRequest(
-            op: "provider:" + dialect.rawValue, body: upstreamBody, model: route.upstreamModel,
-            headers: ClientRequest.forwardableHeaders(request.head.headers), exchangeID: exchangeID,
-            isStream: parsed.stream)
-        exchange.start(provider: (provider.instance, open), converters: [])
+        exchange.start(provider: plan.provider, converters: plan.responseConverters)
         return exchange
     }
 }

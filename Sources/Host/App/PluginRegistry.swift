@@ -101,6 +101,11 @@ public final class PluginRegistry: Sendable {
         return .success(PluginRegistry(catalog: catalog, providers: providers, converters: converters, sinks: sinks))
     }
 
+    /// The first converter instance that serves `op` (e.g. "request:anthropic.messages->openai.chat").
+    public func converter(serving op: String) -> PluginInstance? {
+        converters.first { $0.plugin.info.serves(op) }
+    }
+
     /// Destroys every instance (on the main thread, after every stream closed). Libraries stay loaded.
     public func destroyAll() {
         for entry in providers.values { entry.instance.destroy() }

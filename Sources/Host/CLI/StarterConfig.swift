@@ -14,7 +14,7 @@ enum StarterConfig {
     plugins:
       # Relative file names resolve next to the lessllm binary; every *.so in `folder`
       # (relative to this file) is loaded too, so a new plugin is a file dropped in there.
-      files: [libOpenAIProvider.so, libClaudeProvider.so, libSQLiteSink.so]
+      files: [libOpenAIProvider.so, libClaudeProvider.so, libDialectConverter.so, libSQLiteSink.so]
       folder: plugins.d
 
     providers:
@@ -29,6 +29,11 @@ enum StarterConfig {
         plugin: dev.lessllm.provider.anthropic
         base_url: https://api.anthropic.com
         api_key: ${ANTHROPIC_API_KEY:-}
+
+    converters:                      # used when a client's dialect differs from its provider's
+      dialects:
+        plugin: dev.lessllm.converter.dialects
+        # options: { default_max_tokens: 4096, max_output_tokens: { "deepseek-*": 8192 } }
 
     routes:                          # first match wins; globs use * and ?
       - { model: "gpt-*", provider: openai }

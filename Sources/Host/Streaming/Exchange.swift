@@ -38,11 +38,11 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
         var downstream: any StreamDownstream = writer
         var opened: [(PluginStreamContext, OpenRequest)] = []
         for (instance, request) in converters.reversed() {
-            let stage = PluginStreamContext(instance: instance, downstream: downstream, requester: nil)
+            let stage = PluginStreamContext(instance: instance, downstream: downstream, input: .previousStage)
             opened.append((stage, request))
             downstream = stage
         }
-        let providerStage = PluginStreamContext(instance: provider.0, downstream: downstream, requester: self)
+        let providerStage = PluginStreamContext(instance: provider.0, downstream: downstream, input: .upstream(self))
         stages = [providerStage] + opened.map(\.0).reversed()
         for (stage, request) in opened { stage.open(request) }
         providerStage.open(provider.1)

@@ -146,7 +146,7 @@ struct CommandLineTests {
         #expect(text.contains("api_key: ${ANTHROPIC_API_KEY:-}"))
         let check = try lessllm("check", "--config", target)
         #expect(check.status == 0, "\(check.stderr)")
-        #expect(check.stdout.contains("OK — 3 plugins loaded; providers: openai, anthropic; 3 routes; sinks: sqlite"))
+        #expect(check.stdout.contains("OK — 4 plugins loaded; providers: openai, anthropic; 3 routes; sinks: sqlite"))
         let again = try lessllm("init", "--output", target)
         expectCleanFailure(again)
         #expect(again.stderr == "error: \(target) already exists; pass --force to overwrite it\n")

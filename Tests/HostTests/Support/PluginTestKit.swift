@@ -60,7 +60,12 @@ struct PluginHarness {
     ) -> (PluginStreamContext, RecordingDownstream, CapturingRequester) {
         let downstream = RecordingDownstream()
         let requester = CapturingRequester()
-        let context = PluginStreamContext(instance: instance, downstream: downstream, requester: requester)
+        let input: PluginStreamContext.Input = switch op.split(separator: ":").first {
+        case "provider": .upstream(requester)
+        case "response": .previousStage
+        default: .none
+        }
+        let context = PluginStreamContext(instance: instance, downstream: downstream, input: input)
         context.open(OpenRequest(op: op, body: Array(body.utf8), model: model, headers: headers,
                                  exchangeID: "01TESTEXCHANGE0000000000000", isStream: stream))
         return (context, downstream, requester)

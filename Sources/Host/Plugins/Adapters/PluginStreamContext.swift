@@ -7,6 +7,16 @@ import PluginABI
 /// Threading: every call for one stream happens on the exchange's event loop, one at a time; the class is not
 /// otherwise synchronised. The owner keeps it alive from `open` until `receiveEnd` has gone downstream.
 final class PluginStreamContext: StreamDownstream {
+    /// Where a stream's input comes from.
+    enum Input {
+        /// Nothing: the op is done when `open` returns (request conversion, sink writes, queries).
+        case none
+        /// The upstream HTTP response of a request the plugin starts (providers).
+        case upstream(any UpstreamRequester)
+        /// The output of the stage before it (response converters).
+        case previousStage
+    }
+
     let instance: PluginInstance
     private let downstream: any StreamDownstream
     private weak var requester: (any UpstreamRequester)?
@@ -16,12 +26,16 @@ final class PluginStreamContext: StreamDownstream {
     /// - Parameters:
     ///   - instance: the plugin instance to open the stream on.
     ///   - downstream: where the stream's output goes.
-    ///   - requester: sends this stream's upstream HTTP request (providers); nil for stages fed by a previous stage.
-    init(instance: PluginInstance, downstream: any StreamDownstream, requester: (any UpstreamRequester)?) {
+    ///   - input: where the stream's input comes from.
+    init(instance: PluginInstance, downstream: any StreamDownstream, input: Input) {
         self.instance = instance
         self.downstream = downstream
-        self.requester = requester
-        self.machine = StreamStateMachine(expectsStageInput: requester == nil)
+        if case .upstream(let requester) = input { self.requester = requester }
+        if case .previousStage = input {
+            self.machine = StreamStateMachine(expectsStageInput: true)
+        } else {
+            self.machine = StreamStateMachine(expectsStageInput: false)
+        }
     }
 
     /// The opaque handle given to the plugin.
@@ -79,7 +93,7 @@ final class PluginStreamContext: StreamDownstream {
     }
 
     func httpStart(_ request: UpstreamRequest) -> lessllm_status {
-        guard case .forward = machine.startRequest(), let requester else { return LESSLLM_E_BAD_ARGUMENT }
+        guard let requester, case .forward = machine.startRequest() else { return LESSLLM_E_BAD_ARGUMENT }
         return requester.startUpstream(request) ? LESSLLM_OK : LESSLLM_E_BAD_ARGUMENT
     }
 
