@@ -150,6 +150,13 @@ def gateway(lessllm_bin, oa_server, an_server, dead_port, echo_plugins, tmp_path
                            "gateway")
 
 
+@pytest.fixture
+def fresh_gateway(lessllm_bin, oa_server, an_server, dead_port, echo_plugins, tmp_path_factory):
+    """A gateway process of its own for one test (for measurements another test's traffic would disturb)."""
+    yield from run_gateway(standard_config(oa_server, an_server, dead_port, echo_plugins), tmp_path_factory,
+                           "fresh-gateway")
+
+
 # ---- clients -------------------------------------------------------------------------------------------------------
 
 

@@ -3,6 +3,8 @@
 struct ExchangePlan {
     var provider: (PluginInstance, OpenRequest)
     var responseConverters: [(PluginInstance, OpenRequest)]
+    /// The dialect spoken upstream.
+    var upstreamDialect: Dialect
 
     /// Plans the exchange. Same dialect: the body goes upstream unchanged (only `model` rewritten for an alias).
     /// Different dialects: a converter rewrites the request now, and converts the response on its way back.
@@ -18,7 +20,7 @@ struct ExchangePlan {
         if provider.dialects.contains(client) {
             let upstreamBody = route.isAliased ? parsed.replacingModel(in: body, with: route.upstreamModel) : body
             return ExchangePlan(provider: (provider.instance, open("provider:" + client.rawValue, upstreamBody)),
-                                responseConverters: [])
+                                responseConverters: [], upstreamDialect: client)
         }
         let upstream = provider.dialects[0]
         let requestOp = "request:\(client.rawValue)->\(upstream.rawValue)"
@@ -33,6 +35,6 @@ struct ExchangePlan {
         let converted = try OneShotOperation.run(requestConverter, open(requestOp, body))
         return ExchangePlan(
             provider: (provider.instance, open("provider:" + upstream.rawValue, converted)),
-            responseConverters: [(responseConverter, open(responseOp, body))])
+            responseConverters: [(responseConverter, open(responseOp, body))], upstreamDialect: upstream)
     }
 }

@@ -11,13 +11,18 @@ final class Gateway: Sendable {
     private let router: ModelRouter
     private let registry: PluginRegistry
     private let transport: CurlTransport
+    private let recorder: any ExchangeRecording
+    private let trustedProxies: [IPNetwork]
     let logger: Logger
 
-    init(config: GatewayConfig, registry: PluginRegistry, transport: CurlTransport, logger: Logger) {
+    init(config: GatewayConfig, registry: PluginRegistry, transport: CurlTransport, recorder: any ExchangeRecording,
+         logger: Logger) {
         self.maxBodyBytes = config.listen.maxBodyBytes
         self.router = ModelRouter(routes: config.routes)
         self.registry = registry
         self.transport = transport
+        self.recorder = recorder
+        self.trustedProxies = config.listen.trustedProxies
         self.logger = logger
     }
 
@@ -33,9 +38,16 @@ final class Gateway: Sendable {
                 fail(.methodNotAllowed(request.head.method.rawValue, path: path), dialect, keepAlive, context, onFinished)
                 return nil
             }
+            let trace = makeTrace(request, dialect: dialect)
             do {
-                return try startExchange(request, dialect: dialect, context: context, onFinished: onFinished)
+                return try startExchange(request, trace: trace, context: context, onFinished: onFinished)
             } catch {
+                trace.failure = error
+                trace.responseStatus = error.status
+                trace.finishedAt = MonotonicClock.nanoseconds()
+                let body = error.body(for: dialect)
+                Array(body.utf8).withUnsafeBytes { trace.clientEvents.append(at: trace.finishedAt, type: .init(start: nil, count: 0), data: $0) }
+                recorder.submit(trace)
                 fail(error, dialect, keepAlive, context, onFinished)
                 return nil
             }
@@ -68,28 +80,51 @@ final class Gateway: Sendable {
 
     // MARK: - Exchanges
 
+    /// Starts noting the exchange for its record.
+    private func makeTrace(_ request: IncomingRequest, dialect: Dialect) -> ExchangeTrace {
+        var body = request.body
+        let headers = request.head.headers
+        return ExchangeTrace(
+            id: ExchangeID.next(), receivedAt: MonotonicClock.nanoseconds(), wallMillis: WallClock.milliseconds(),
+            method: request.head.method.rawValue, path: request.head.uri,
+            clientIP: ClientAddress.resolve(remote: request.remoteAddress, forwardedFor: headers["x-forwarded-for"],
+                                            trusted: trustedProxies),
+            userAgent: headers.first(name: "user-agent") ?? "", requestHeaders: headers.map { ($0.name, $0.value) },
+            requestBody: body.readBytes(length: body.readableBytes) ?? [], clientDialect: dialect)
+    }
+
     private func startExchange(
-        _ request: IncomingRequest, dialect: Dialect, context: ChannelHandlerContext,
+        _ request: IncomingRequest, trace: ExchangeTrace, context: ChannelHandlerContext,
         onFinished: @escaping () -> Void
     ) throws(GatewayError) -> Exchange {
+        guard let dialect = trace.clientDialect else { throw .internalError("no dialect for \(trace.path)") }
         try ClientRequest.checkContentType(request.head.headers)
-        var body = request.body
-        let bytes = body.readBytes(length: body.readableBytes) ?? []
+        let bytes = trace.requestBody
         let parsed = try ClientRequest.parse(bytes)
+        trace.requestedModel = parsed.model
+        trace.stream = parsed.stream
         guard let route = router.resolve(parsed.model) else { throw .modelNotFound(parsed.model) }
         guard let provider = registry.providers[route.provider] else {
             throw .internalError("The route for '\(parsed.model)' names provider '\(route.provider)', which is not running.")
         }
-        let exchangeID = ExchangeID.next()
+        trace.provider = provider.name
+        trace.providerPlugin = provider.instance.plugin.info.id
+        trace.upstreamModel = route.upstreamModel
+        let exchangeID = trace.id
         let headers = ClientRequest.forwardableHeaders(request.head.headers)
         let plan = try ExchangePlan.make(
             client: dialect, provider: provider, registry: registry, body: bytes, parsed: parsed, route: route,
             headers: headers, exchangeID: exchangeID)
+        trace.upstreamDialect = plan.upstreamDialect
+        let recorder = self.recorder
         let writer = ClientResponseWriter(
             context: context, dialect: dialect, clientWantsStream: parsed.stream,
-            keepAlive: request.head.isKeepAlive, extraHeaders: [("x-lessllm-exchange-id", exchangeID)],
-            onFinished: { _ in onFinished() })
-        let exchange = Exchange(id: exchangeID, eventLoop: context.eventLoop, transport: transport,
+            keepAlive: request.head.isKeepAlive, extraHeaders: [("x-lessllm-exchange-id", exchangeID)], trace: trace,
+            onFinished: {
+                recorder.submit(trace)
+                onFinished()
+            })
+        let exchange = Exchange(trace: trace, eventLoop: context.eventLoop, transport: transport,
                                 options: provider.transport, writer: writer)
         exchange.start(provider: plan.provider, converters: plan.responseConverters)
         return exchange

@@ -28,7 +28,8 @@ public final class GatewayServer {
     public func run(announce: (String) -> Void) throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let transport = CurlTransport(logger: logger)
-        let gateway = Gateway(config: config, registry: registry, transport: transport, logger: logger)
+        let gateway = Gateway(config: config, registry: registry, transport: transport, recorder: DiscardingRecorder(),
+                              logger: logger)
         let proxy: HTTPListener
         do {
             proxy = try HTTPListener.bind(host: config.listen.proxy.host, port: config.listen.proxy.port, group: group) {

@@ -15,7 +15,8 @@ final class ClientResponseWriter: StreamDownstream {
     private let clientWantsStream: Bool
     private let keepAlive: Bool
     private let extraHeaders: [(String, String)]
-    private let onFinished: (ResponseSummary) -> Void
+    private let trace: ExchangeTrace
+    private let onFinished: () -> Void
 
     private var status: HTTPResponseStatus = .ok
     private var headers: [(String, String)] = []
@@ -26,20 +27,21 @@ final class ClientResponseWriter: StreamDownstream {
     private var failed = false
     private var ended = false
     private(set) var clientGone = false
-    private var summary = ResponseSummary()
 
     /// - Parameters:
     ///   - extraHeaders: headers the gateway adds to every response (e.g. the exchange id).
+    ///   - trace: where what the client received is noted for the exchange record.
     ///   - onFinished: called once when the response is complete (or abandoned), on the event loop.
     init(
         context: ChannelHandlerContext, dialect: Dialect, clientWantsStream: Bool, keepAlive: Bool,
-        extraHeaders: [(String, String)], onFinished: @escaping (ResponseSummary) -> Void
+        extraHeaders: [(String, String)], trace: ExchangeTrace, onFinished: @escaping () -> Void
     ) {
         self.context = context
         self.dialect = dialect
         self.clientWantsStream = clientWantsStream
         self.keepAlive = keepAlive
         self.extraHeaders = extraHeaders
+        self.trace = trace
         self.onFinished = onFinished
         self.body = context.channel.allocator.buffer(capacity: 0)
     }
@@ -77,7 +79,8 @@ final class ClientResponseWriter: StreamDownstream {
             } else {
                 SSEWriter.write(type: value.type.buffer, data: value.data.buffer, into: &chunk)
             }
-            summary.bodyBytes += chunk.readableBytes
+            trace.responseBytes += chunk.readableBytes
+            trace.clientEvents.append(at: MonotonicClock.nanoseconds(), type: value.type.buffer, data: value.data.buffer)
             context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(chunk))), promise: nil)
         } else {
             body.writeBytes(value.raw.len > 0 ? value.raw.buffer : value.data.buffer)
@@ -89,13 +92,12 @@ final class ClientResponseWriter: StreamDownstream {
         guard !failed, !ended else { return }
         failed = true
         let error = StatusCode.gatewayError(plugin, message: message)
-        summary.failure = error
+        trace.failure = error
         guard !clientGone, error.status != 499 else { return }
         if headWritten {
-            var chunk = context.channel.allocator.buffer(string: error.streamEvent(for: dialect))
-            summary.bodyBytes += chunk.readableBytes
+            let chunk = context.channel.allocator.buffer(string: error.streamEvent(for: dialect))
+            trace.responseBytes += chunk.readableBytes
             context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(chunk))), promise: nil)
-            chunk.clear()
         } else {
             status = HTTPResponseStatus(statusCode: error.status)
             headers = [("content-type", "application/json")]
@@ -113,7 +115,10 @@ final class ClientResponseWriter: StreamDownstream {
             if !headWritten {
                 headers.append(("content-length", String(body.readableBytes)))
                 writeHead()
-                summary.bodyBytes += body.readableBytes
+                trace.responseBytes += body.readableBytes
+                body.withUnsafeReadableBytes { bytes in
+                    trace.clientEvents.append(at: MonotonicClock.nanoseconds(), type: .init(start: nil, count: 0), data: bytes)
+                }
                 if body.readableBytes > 0 {
                     context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
                 }
@@ -123,9 +128,11 @@ final class ClientResponseWriter: StreamDownstream {
                 if close { context.close(promise: nil) }
             }
         }
-        summary.status = Int(status.code)
-        summary.endStatus = plugin
-        onFinished(summary)
+        trace.responseStatus = Int(status.code)
+        trace.endStatus = plugin
+        trace.clientCancelled = clientGone
+        trace.finishedAt = MonotonicClock.nanoseconds()
+        onFinished()
     }
 
     // MARK: - Writing
@@ -146,19 +153,11 @@ final class ClientResponseWriter: StreamDownstream {
             head.headers.replaceOrAdd(name: "cache-control", value: "no-cache")
         }
         if !keepAlive { head.headers.replaceOrAdd(name: "connection", value: "close") }
-        summary.status = Int(status.code)
-        summary.headers = head.headers.map { ($0.name, $0.value) }
+        trace.responseStatus = Int(status.code)
+        trace.responseHeaders = head.headers.map { ($0.name, $0.value) }
+        trace.responseIsEventStream = isEventStream
         context.writeAndFlush(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
     }
-}
-
-/// What the client was sent, for the exchange record.
-struct ResponseSummary {
-    var status = 0
-    var headers: [(String, String)] = []
-    var bodyBytes = 0
-    var failure: GatewayError?
-    var endStatus: lessllm_status = LESSLLM_OK
 }
 
 /// Which upstream response headers reach the client: everything except hop-by-hop, framing and cookies.

@@ -10,6 +10,7 @@ import PluginABI
 /// Threading: everything runs on the client connection's event loop; the transport hops there before calling in.
 final class Exchange: UpstreamRequester, UpstreamResponseHandler {
     let id: String
+    let trace: ExchangeTrace
     private let eventLoop: any EventLoop
     private let transport: CurlTransport
     private let options: TransportOptions
@@ -21,9 +22,10 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
     private var upstreamBodyBuffer: [UInt8] = []
     private var paused = false
 
-    init(id: String, eventLoop: any EventLoop, transport: CurlTransport, options: TransportOptions,
+    init(trace: ExchangeTrace, eventLoop: any EventLoop, transport: CurlTransport, options: TransportOptions,
          writer: ClientResponseWriter) {
-        self.id = id
+        self.id = trace.id
+        self.trace = trace
         self.eventLoop = eventLoop
         self.transport = transport
         self.options = options
@@ -69,6 +71,10 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
 
     func startUpstream(_ request: UpstreamRequest) -> Bool {
         guard transferID == nil else { return false }
+        trace.upstreamStartedAt = MonotonicClock.nanoseconds()
+        trace.upstreamURL = request.url
+        trace.upstreamRequestHeaders = request.headers
+        trace.upstreamRequestBody = request.body
         transferID = transport.start(request, options: options, eventLoop: eventLoop, handler: self)
         return transferID != nil
     }
@@ -80,6 +86,9 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
     // MARK: - UpstreamResponseHandler
 
     func upstreamHead(status: Int, headers: [(String, String)]) {
+        trace.upstreamHeadAt = MonotonicClock.nanoseconds()
+        trace.upstreamStatus = status
+        trace.upstreamResponseHeaders = headers
         upstreamIsEventStream = headers.contains {
             $0.0.lowercased() == "content-type" && $0.1.lowercased().hasPrefix("text/event-stream")
         }
@@ -87,14 +96,15 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
         if result == LESSLLM_E_CANCELLED { cancelUpstream() }
     }
 
-    func upstreamBody(_ bytes: [UInt8]) {
+    func upstreamBody(_ bytes: [UInt8], receivedAt: UInt64) {
         guard upstreamIsEventStream else {
             upstreamBodyBuffer.append(contentsOf: bytes)
             return
         }
         let proceed = bytes.withUnsafeBytes { chunk in
-            framer.feed(chunk) { event in deliver(event) }
+            framer.feed(chunk) { event in deliver(event, at: receivedAt) }
         }
+        trace.relayDelays.append(MonotonicClock.nanoseconds() - receivedAt)
         if !proceed { cancelUpstream() }
     }
 
@@ -110,18 +120,20 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
             providerStage.receiveEnd(status: status)
             return
         }
+        let now = MonotonicClock.nanoseconds()
         if upstreamIsEventStream {
-            framer.finish { event in deliver(event) }
+            framer.finish { event in deliver(event, at: now) }
         } else {
             upstreamBodyBuffer.withUnsafeBytes { body in
-                _ = deliver(SSEFramer.Event(type: .init(start: nil, count: 0), data: body, raw: body, hasData: true))
+                _ = deliver(SSEFramer.Event(type: .init(start: nil, count: 0), data: body, raw: body, hasData: true), at: now)
             }
         }
         providerStage.receiveEnd(status: LESSLLM_OK)
     }
 
-    /// Hands one upstream event to the provider stage; false when the stream should stop.
-    private func deliver(_ event: SSEFramer.Event) -> Bool {
+    /// Hands one upstream event to the provider stage (noting it for the record); false when the stream should stop.
+    private func deliver(_ event: SSEFramer.Event, at time: UInt64) -> Bool {
+        if event.hasData { trace.upstreamEvents.append(at: time, type: event.type, data: event.data) }
         var value = lessllm_event.borrowing(type: event.type, data: event.data, raw: event.raw)
         return providerStage.receiveEvent(&value) != LESSLLM_E_CANCELLED
     }

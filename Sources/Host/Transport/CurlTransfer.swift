@@ -118,11 +118,12 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     private func received(body bytes: UnsafeRawBufferPointer) -> Int {
-        lastByteAt = MonotonicClock.nanoseconds()
+        let now = MonotonicClock.nanoseconds()
+        lastByteAt = now
         deliverHeadIfNeeded()
         let copy = Array(bytes)
         let handler = self.handler
-        eventLoop.execute { handler.value.upstreamBody(copy) }
+        eventLoop.execute { handler.value.upstreamBody(copy, receivedAt: now) }
         return bytes.count
     }
 

@@ -1,0 +1,16 @@
+import NIOCore
+
+/// The client's IP address: the peer's, or — when the peer is a trusted proxy — the nearest untrusted address in
+/// its `X-Forwarded-For` chain.
+enum ClientAddress {
+    static func resolve(remote: SocketAddress?, forwardedFor: [String], trusted: [IPNetwork]) -> String {
+        let peer = remote?.ipAddress ?? ""
+        guard !trusted.isEmpty, trusted.contains(where: { $0.contains(peer) }) else { return peer }
+        // Walk the chain from the nearest hop back; the first address we do not trust is the client.
+        let chain = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: " \t") }
+        for address in chain.reversed() where !address.isEmpty {
+            if !trusted.contains(where: { $0.contains(address) }) { return address }
+        }
+        return chain.first { !$0.isEmpty } ?? peer
+    }
+}
