@@ -55,14 +55,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Host",
-            exclude: ["Main"]
+            exclude: ["Main"],
+            resources: [.copy("Recording/Pricing/prices.yaml")]
         ),
         .executableTarget(name: "lessllm", dependencies: ["Host"], path: "Sources/Host/Main"),
 
         // In-tree plugins.
         swiftPlugin("OpenAIProvider"),
         swiftPlugin("ClaudeProvider"),
-        swiftPlugin("SQLiteSink", extra: ["CSQLite"]),
+        swiftPlugin("SQLiteSink", extra: ["CSQLite", "JSONCore"]),
         swiftPlugin("DialectConverter", extra: ["JSONCore"]),
 
         .testTarget(

@@ -26,6 +26,13 @@ for _name in harness.PROXY_ENV:  # the SDKs and httpx must talk to 127.0.0.1 dir
 REPO = Path(__file__).resolve().parents[2]
 
 
+def pytest_terminal_summary(terminalreporter):
+    if harness.MEASUREMENTS:
+        terminalreporter.section("measurements")
+        for line in harness.MEASUREMENTS:
+            terminalreporter.write_line(line)
+
+
 # ---- session -------------------------------------------------------------------------------------------------------
 
 
@@ -115,12 +122,20 @@ def standard_config(oa_server: MockUpstream, an_server: MockUpstream, dead_port:
         "an_short": harness.anthropic_provider(an_server.base_url, timeouts=SHORT),
         "oa_dead": harness.openai_provider(f"http://127.0.0.1:{dead_port}/v1", timeouts=NORMAL),
         "an_dead": harness.anthropic_provider(f"http://127.0.0.1:{dead_port}", timeouts=NORMAL),
+        "oa_org": harness.openai_provider(oa_server.base_url + "/v1", timeouts=NORMAL,
+                                          headers={"X-Team": "research", "OpenAI-Beta": "assistants=v2"},
+                                          options={"organization": "org-mock123", "project": "proj_mock456"}),
+        "an_extra": harness.anthropic_provider(an_server.base_url, timeouts=NORMAL,
+                                               headers={"X-Team": "research"},
+                                               options={"anthropic_version": "2023-01-01"}),
         "echo": harness.provider("dev.lessllm.example.echo"),
     }
     routes = [
         {"model": "echo", "provider": "echo"},
         {"model": "fast", "provider": "oa", "upstream_model": "gpt-4o-mini"},
         {"model": "sonnet", "provider": "an", "upstream_model": "claude-sonnet-4-6"},
+        {"model": "gpt-org-*", "provider": "oa_org"},
+        {"model": "claude-extra-*", "provider": "an_extra"},
         {"model": "gpt-slow-*", "provider": "oa_short"},
         {"model": "claude-slow-*", "provider": "an_short"},
         {"model": "gpt-dead-*", "provider": "oa_dead"},
@@ -138,9 +153,12 @@ def run_gateway(config: dict, tmp_path_factory, name: str):
     finally:
         crashed = not gateway.alive()
         code = gateway.stop()
+        log = gateway.stderr_text()
         if crashed:
-            pytest.fail(f"{name} died during the tests (exit {code}):\n{gateway.stderr_text()[-4000:]}")
-        assert code == 0, f"{name} exited with {code} after SIGTERM:\n{gateway.stderr_text()[-4000:]}"
+            pytest.fail(f"{name} died during the tests (exit {code}):\n{log[-4000:]}")
+        assert code == 0, f"{name} exited with {code} after SIGTERM:\n{log[-4000:]}"
+        for marker in ("Fatal error", " critical ", "Sanitizer"):
+            assert marker not in log, f"{name} logged {marker.strip()!r}:\n{log[-4000:]}"
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,13 @@ OPENAI_UPSTREAM_KEY = "sk-test-upstream-openai"
 ANTHROPIC_UPSTREAM_KEY = "sk-ant-test-upstream"
 CLIENT_KEY = "client-key"
 
+MEASUREMENTS: list[str] = []  # figures the tests measured, printed in the run's summary
+
+
+def report(line: str) -> None:
+    MEASUREMENTS.append(line)
+    print("\n" + line)
+
 
 def binary_path() -> Path:
     return Path(os.environ.get("LESSLLM_BIN", DEFAULT_BIN))

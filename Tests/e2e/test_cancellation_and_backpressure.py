@@ -43,7 +43,7 @@ def measure_cancel(sock: socket.socket, upstream_request, what: str) -> float:
     sock.close()
     assert connection.closed.wait(5), f"{what}: the upstream transfer was never cancelled"
     latency = connection.closed_at - left_at
-    print(f"\n{what}: upstream connection closed {latency * 1000:.1f} ms after the client disconnected")
+    harness.report(f"cancel ({what}): upstream connection closed {latency * 1000:.1f} ms after the client left")
     assert connection.closed_by_peer
     assert latency < CANCEL_LIMIT, f"{what}: cancellation took {latency * 1000:.0f} ms"
     return latency
@@ -95,7 +95,7 @@ def test_closing_an_sdk_stream_cancels_the_upstream(oa, openai_client):
 
     assert upstream.connection.closed.wait(5)
     latency = upstream.connection.closed_at - left_at
-    print(f"\nSDK stream.close(): upstream closed after {latency * 1000:.1f} ms")
+    harness.report(f"cancel (SDK stream.close()): upstream connection closed {latency * 1000:.1f} ms later")
     assert latency < CANCEL_LIMIT
 
 
@@ -126,7 +126,7 @@ def test_client_disconnect_during_a_fast_stream_stops_the_upstream(oa, gateway):
 
     assert upstream.finished.wait(5), "the upstream kept streaming after the client left"
     latency = upstream.connection.closed_at - left_at
-    print(f"\nfast stream: upstream stopped {latency * 1000:.1f} ms after the client left, "
+    harness.report(f"cancel (fast stream): upstream stopped {latency * 1000:.1f} ms after the client left, "
           f"{upstream.sent_count / 1e6:.1f} MB of {3200 * len(block) / 1e6:.0f} MB sent")
     assert upstream.outcome == "peer-closed"
     assert latency < CANCEL_LIMIT
@@ -161,7 +161,7 @@ def test_a_200_mib_stream_is_relayed_intact(oa, gateway):
             total += len(chunk)
 
     elapsed = time.monotonic() - started
-    print(f"\n200 MiB stream relayed in {elapsed:.2f}s ({total / elapsed / 1e6:.0f} MB/s)")
+    harness.report(f"200 MiB stream relayed in {elapsed:.2f}s ({total / elapsed / 1e6:.0f} MB/s)")
     assert response.status_code == 200
     assert (total, received.hexdigest()) == (length, digest)
     assert oa.last.outcome == "complete"
@@ -197,7 +197,7 @@ def test_slow_client_pauses_the_upstream_and_gateway_memory_stays_flat(oa, fresh
                 fast_peak = max(fast_peak, gateway.rss_kib())
 
     slow_growth, fast_growth = (slow_peak - baseline) / 1024, (fast_peak - baseline) / 1024
-    print(f"\nback-pressure: client read {read_while_slow / 1e6:.1f} MB while slow, upstream had sent "
+    harness.report(f"back-pressure: client read {read_while_slow / 1e6:.1f} MB while slow, upstream had sent "
           f"{sent_while_slow / 1e6:.1f} MB; gateway RSS {baseline / 1024:.1f} MiB, +{slow_growth:.1f} MiB while "
           f"slow, +{fast_growth:.1f} MiB while fast, {total / 1e6:.0f} MB relayed")
     assert (total, received.hexdigest()) == (length, digest), "the relayed bytes differ from what the upstream sent"
@@ -250,7 +250,7 @@ def test_fifty_parallel_streams_complete_with_their_own_content(oa, an, gateway)
         results = list(pool.map(run, range(count)))
     elapsed = time.monotonic() - started
 
-    print(f"\n{count} parallel streams finished in {elapsed:.2f}s")
+    harness.report(f"{count} parallel streams finished in {elapsed:.2f}s")
     assert results == ["".join(pieces_for(f"stream-{index:02d}")) for index in range(count)]
     assert len(oa.requests) == len(an.requests) == count // 2
     assert all(json.loads(r.body)["stream_options"] == {"include_usage": True} for r in oa.requests)

@@ -123,9 +123,10 @@ final class ClientResponseWriter: StreamDownstream {
                     context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
                 }
             }
-            let close = !keepAlive
-            context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { [context] _ in
-                if close { context.close(promise: nil) }
+            let written = context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)))
+            if !keepAlive {
+                let channel = context.channel
+                written.whenComplete { _ in channel.close(promise: nil) }
             }
         }
         trace.responseStatus = Int(status.code)

@@ -1,0 +1,80 @@
+import JSONCore
+
+/// Rebuilds one Anthropic `message` from the events of a Messages stream, the way the SDK's accumulator does:
+/// `message_start`, then content blocks built from their deltas (text, thinking with its signature, tool input
+/// from `input_json_delta` fragments), then `message_delta` (stop reason, usage). A stream cut short yields the
+/// partial message.
+struct AnthropicStreamAccumulator {
+    private var message = JSONObject()
+    private var blocks: [Int: JSONObject] = [:]
+    private var partialJSON: [Int: String] = [:]
+    /// An `error` event the stream carried, if any.
+    private(set) var error: JSONValue?
+
+    /// Adds one event (its SSE type and data).
+    mutating func add(type: String, data: ArraySlice<UInt8>) {
+        guard let event = try? JSONValue(parsing: data) else { return }
+        switch event["type"]?.stringValue ?? type {
+        case "message_start":
+            message = event["message"]?.objectValue ?? JSONObject()
+        case "content_block_start":
+            guard let index = event["index"]?.intValue, let block = event["content_block"]?.objectValue else { return }
+            blocks[index] = block
+        case "content_block_delta":
+            guard let index = event["index"]?.intValue, let delta = event["delta"] else { return }
+            apply(delta, to: index)
+        case "content_block_stop":
+            guard let index = event["index"]?.intValue else { return }
+            finishToolInput(index)
+        case "message_delta":
+            if let delta = event["delta"]?.objectValue {
+                for (key, value) in delta { message[key] = value }
+            }
+            if let usage = event["usage"]?.objectValue {
+                var merged = message["usage"]?.objectValue ?? JSONObject()
+                for (key, value) in usage where !value.isNull { merged[key] = value }
+                message["usage"] = .object(merged)
+            }
+        case "error":
+            error = event
+        default:
+            break
+        }
+    }
+
+    private mutating func apply(_ delta: JSONValue, to index: Int) {
+        var block = blocks[index] ?? JSONObject()
+        switch delta["type"]?.stringValue {
+        case "text_delta":
+            block["text"] = .string((block["text"]?.stringValue ?? "") + (delta["text"]?.stringValue ?? ""))
+        case "thinking_delta":
+            block["thinking"] = .string((block["thinking"]?.stringValue ?? "") + (delta["thinking"]?.stringValue ?? ""))
+        case "signature_delta":
+            block["signature"] = delta["signature"] ?? .null
+        case "input_json_delta":
+            partialJSON[index, default: ""] += delta["partial_json"]?.stringValue ?? ""
+        case "citations_delta":
+            if let citation = delta["citation"] {
+                block["citations"] = .array((block["citations"]?.arrayValue ?? []) + [citation])
+            }
+        default:
+            break
+        }
+        blocks[index] = block
+    }
+
+    private mutating func finishToolInput(_ index: Int) {
+        guard let text = partialJSON.removeValue(forKey: index), var block = blocks[index] else { return }
+        block["input"] = text.isEmpty ? .object([:]) : ((try? JSONValue(parsing: text)) ?? .string(text))
+        blocks[index] = block
+    }
+
+    /// The message so far (tool inputs still streaming are parsed as far as they arrived).
+    var result: JSONValue {
+        var copy = self
+        for index in Array(copy.partialJSON.keys) { copy.finishToolInput(index) }
+        var message = copy.message
+        message["content"] = .array(copy.blocks.keys.sorted().map { .object(copy.blocks[$0]!) })
+        return .object(message)
+    }
+}

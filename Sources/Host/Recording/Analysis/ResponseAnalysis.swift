@@ -1,0 +1,76 @@
+import JSONCore
+
+/// Reads a finished exchange's events in one dialect: the reconstructed response, its usage, and which events
+/// carried content tokens.
+enum ResponseAnalysis {
+    /// The whole response: the body of a non-streamed response, or a stream's events accumulated into one.
+    static func reconstruct(_ log: EventLog, dialect: Dialect, isStream: Bool) -> JSONValue? {
+        guard !log.isEmpty else { return nil }
+        guard isStream else {
+            let body = log.entries.reduce(into: [UInt8]()) { $0.append(contentsOf: log.data(of: $1)) }
+            return (try? JSONValue(parsing: body)) ?? .string(String(decoding: body, as: UTF8.self))
+        }
+        switch dialect {
+        case .openAIChat:
+            var accumulator = OpenAIStreamAccumulator()
+            for entry in log.entries { accumulator.add(log.data(of: entry)) }
+            return accumulator.error ?? accumulator.completion
+        case .anthropicMessages:
+            var accumulator = AnthropicStreamAccumulator()
+            for entry in log.entries { accumulator.add(type: log.type(of: entry), data: log.data(of: entry)) }
+            if let error = accumulator.error, accumulator.result["id"] == nil { return error }
+            return accumulator.result
+        }
+    }
+
+    /// The token usage a response reports, or nil when it reports none.
+    static func usage(in response: JSONValue, dialect: Dialect) -> TokenUsage? {
+        guard let usage = response["usage"], usage.objectValue != nil else { return nil }
+        switch dialect {
+        case .openAIChat:
+            guard let prompt = usage["prompt_tokens"]?.intValue else { return nil }
+            let cached = usage["prompt_tokens_details"]?["cached_tokens"]?.intValue
+                ?? usage["prompt_cache_hit_tokens"]?.intValue ?? 0
+            return TokenUsage(
+                input: max(prompt - cached, 0), output: usage["completion_tokens"]?.intValue ?? 0, cacheRead: cached,
+                reasoning: usage["completion_tokens_details"]?["reasoning_tokens"]?.intValue ?? 0)
+        case .anthropicMessages:
+            guard let input = usage["input_tokens"]?.intValue else { return nil }
+            return TokenUsage(
+                input: input, output: usage["output_tokens"]?.intValue ?? 0,
+                cacheRead: usage["cache_read_input_tokens"]?.intValue ?? 0,
+                cacheWrite: usage["cache_creation_input_tokens"]?.intValue ?? 0)
+        }
+    }
+
+    /// Whether one stream event carries a content token: text, thinking, or tool-call arguments (not the message
+    /// start, a ping, a role-only chunk, or a tool call's name).
+    static func carriesContent(_ data: ArraySlice<UInt8>, type: String, dialect: Dialect) -> Bool {
+        switch dialect {
+        case .openAIChat:
+            guard data.first == UInt8(ascii: "{"), let chunk = try? JSONValue(parsing: data) else { return false }
+            return (chunk["choices"]?.arrayValue ?? []).contains { choice in
+                guard let delta = choice["delta"] else { return false }
+                if let text = delta["content"]?.stringValue, !text.isEmpty { return true }
+                if let text = delta["reasoning_content"]?.stringValue, !text.isEmpty { return true }
+                return (delta["tool_calls"]?.arrayValue ?? []).contains {
+                    !($0["function"]?["arguments"]?.stringValue ?? "").isEmpty
+                }
+            }
+        case .anthropicMessages:
+            guard type == "content_block_delta" || type.isEmpty,
+                  let event = try? JSONValue(parsing: data), event["type"]?.stringValue == "content_block_delta",
+                  let delta = event["delta"]
+            else { return false }
+            for key in ["text", "thinking", "partial_json"] {
+                if let text = delta[key]?.stringValue, !text.isEmpty { return true }
+            }
+            return false
+        }
+    }
+
+    /// A rough token count for text (about four characters a token), for when the upstream reports no usage.
+    static func estimateTokens(_ text: String) -> Int {
+        text.isEmpty ? 0 : max(1, (text.unicodeScalars.count + 3) / 4)
+    }
+}

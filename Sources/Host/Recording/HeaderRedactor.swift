@@ -1,0 +1,44 @@
+/// Removes secrets from everything recorded: credential headers (built-in list plus `recording.redact_headers`)
+/// and credentials in URLs (user info, and query parameters that look like keys or tokens).
+struct HeaderRedactor: Sendable {
+    /// What a redacted value is replaced with.
+    static let mask = "[redacted]"
+
+    static let builtinNames: Set<String> = [
+        "authorization", "x-api-key", "api-key", "proxy-authorization", "cookie", "set-cookie",
+        "x-goog-api-key", "openai-organization-key",
+    ]
+
+    private static let secretParameters: Set<String> = [
+        "key", "api_key", "api-key", "apikey", "token", "access_token", "auth", "signature", "sig", "password",
+    ]
+
+    private let names: Set<String>
+
+    init(extra: [String]) {
+        names = Self.builtinNames.union(extra.map { $0.lowercased() })
+    }
+
+    /// The headers with every secret value masked.
+    func redact(_ headers: [(String, String)]) -> [(String, String)] {
+        headers.map { names.contains($0.0.lowercased()) ? ($0.0, Self.mask) : $0 }
+    }
+
+    /// The URL with user info and secret-looking query values masked.
+    func redact(url: String) -> String {
+        var url = url
+        if let scheme = url.range(of: "://"),
+           let at = url[scheme.upperBound...].firstIndex(of: "@"),
+           !url[scheme.upperBound..<at].contains("/") {
+            url.replaceSubrange(scheme.upperBound..<at, with: Self.mask)
+        }
+        guard let question = url.firstIndex(of: "?") else { return url }
+        let query = url[url.index(after: question)...].split(separator: "&", omittingEmptySubsequences: false)
+            .map { pair -> String in
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                guard parts.count == 2, Self.secretParameters.contains(parts[0].lowercased()) else { return String(pair) }
+                return "\(parts[0])=\(Self.mask)"
+            }
+        return url[...question] + query.joined(separator: "&")
+    }
+}

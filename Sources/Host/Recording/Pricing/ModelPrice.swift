@@ -1,0 +1,20 @@
+/// The price of one model, USD per million tokens, and where it came from.
+public struct ModelPrice: Sendable, Equatable {
+    /// Where a price is defined.
+    public enum Source: String, Sendable {
+        /// The table shipped with LessLLM.
+        case builtin
+        /// `prices:` in plugins.yaml.
+        case config
+    }
+
+    /// The name or glob that matched.
+    public var pattern: String
+    public var input: Double
+    public var output: Double
+    /// Cached input read; nil means charged as input.
+    public var cacheRead: Double?
+    /// Cache writes; nil means charged as input.
+    public var cacheWrite: Double?
+    public var source: Source
+}

@@ -1,0 +1,185 @@
+import JSONCore
+
+/// Turns a finished trace into the exchange record (docs/exchange-record.md): reconstructs the response, counts
+/// tokens, prices them, computes the timing figures, and redacts every secret. Runs on the recorder's worker
+/// thread, never on the relay path.
+struct RecordBuilder: Sendable {
+    let prices: PriceTable
+    let redactor: HeaderRedactor
+    let keepRawEvents: Bool
+
+    /// The record of `trace`.
+    func record(_ trace: ExchangeTrace) -> JSONValue {
+        let clientDialect = trace.clientDialect ?? .openAIChat
+        let upstreamDialect = trace.upstreamDialect ?? clientDialect
+        let response = ResponseAnalysis.reconstruct(
+            trace.clientEvents, dialect: clientDialect, isStream: trace.responseIsEventStream)
+        let upstreamIsStream = trace.upstreamResponseHeaders.contains {
+            $0.0.lowercased() == "content-type" && $0.1.lowercased().hasPrefix("text/event-stream")
+        }
+        let upstreamResponse = ResponseAnalysis.reconstruct(
+            trace.upstreamEvents, dialect: upstreamDialect, isStream: upstreamIsStream)
+        let request = Self.json(trace.requestBody)
+        let usage = usage(upstreamResponse.flatMap { ResponseAnalysis.usage(in: $0, dialect: upstreamDialect) }
+                          ?? response.flatMap { ResponseAnalysis.usage(in: $0, dialect: clientDialect) },
+                          request: request, response: response, trace: trace)
+        let contentTimes = trace.responseIsEventStream
+            ? trace.clientEvents.entries.filter {
+                ResponseAnalysis.carriesContent(trace.clientEvents.data(of: $0), type: trace.clientEvents.type(of: $0),
+                                                dialect: clientDialect)
+            }.map(\.at)
+            : (trace.failure == nil ? trace.clientEvents.entries.map(\.at) : [])
+        let timing = ExchangeTiming(trace: trace, contentTimes: contentTimes, outputTokens: usage?.output ?? 0)
+        let model = trace.upstreamModel ?? trace.requestedModel ?? ""
+        let price = prices.price(for: model) ?? trace.requestedModel.flatMap { prices.price(for: $0) }
+        let cost = zip2(usage, price).map { Cost(usage: $0, price: $1) }
+
+        var record: JSONObject = [
+            "id": .string(trace.id),
+            "started_at": .string(Timestamp.iso8601(millis: trace.receivedAtWallMillis)),
+            "started_at_ms": .int(Int(trace.receivedAtWallMillis)),
+            "client": ["dialect": .string(clientDialect.rawValue), "ip": .string(trace.clientIP),
+                       "user_agent": .string(trace.userAgent)],
+        ]
+        record["route"] = trace.provider == nil ? .null : [
+            "provider": .string(trace.provider ?? ""), "provider_plugin": .string(trace.providerPlugin ?? ""),
+            "upstream_dialect": .string(upstreamDialect.rawValue),
+            "requested_model": trace.requestedModel.map(JSONValue.string) ?? .null,
+            "upstream_model": trace.upstreamModel.map(JSONValue.string) ?? .null,
+            "converted": .bool(upstreamDialect != clientDialect),
+        ]
+        record["requested_model"] = trace.requestedModel.map(JSONValue.string) ?? .null
+        record["stream"] = .bool(trace.stream)
+        let (outcome, error) = Self.outcome(trace)
+        record["outcome"] = .string(outcome)
+        record["error"] = error
+        record["http"] = http(trace)
+        record["request"] = request
+        record["upstream_request"] = trace.upstreamRequestBody.flatMap { $0 == trace.requestBody ? nil : Self.json($0) } ?? .null
+        record["response"] = response ?? .null
+        record["raw_events"] = keepRawEvents ? rawEvents(trace) : .null
+        record["timing"] = Self.json(timing)
+        record["usage"] = usage.map(Self.json) ?? .null
+        record["cost"] = cost.map(Self.json) ?? .null
+        return .object(record)
+    }
+
+    // MARK: - Parts
+
+    private func usage(_ reported: TokenUsage?, request: JSONValue, response: JSONValue?, trace: ExchangeTrace) -> TokenUsage? {
+        if let reported { return reported }
+        guard trace.provider != nil, trace.failure == nil || !trace.clientEvents.isEmpty else { return nil }
+        // Nothing reported: estimate from the text, and say so.
+        let input = ResponseAnalysis.estimateTokens(Self.text(in: request["messages"]) + Self.text(in: request["system"]))
+        let output = ResponseAnalysis.estimateTokens(response.map { Self.text(in: $0["choices"]) + Self.text(in: $0["content"]) } ?? "")
+        return TokenUsage(input: input, output: output, estimated: true)
+    }
+
+    private func http(_ trace: ExchangeTrace) -> JSONValue {
+        var upstream: JSONValue = .null
+        if let url = trace.upstreamURL {
+            upstream = [
+                "url": .string(redactor.redact(url: url)),
+                "status": trace.upstreamStatus.map(JSONValue.int) ?? .null,
+                "request_headers": Self.headers(redactor.redact(trace.upstreamRequestHeaders)),
+                "response_headers": Self.headers(redactor.redact(trace.upstreamResponseHeaders)),
+            ]
+        }
+        return [
+            "method": .string(trace.method), "path": .string(trace.path), "status": .int(trace.responseStatus),
+            "request_headers": Self.headers(redactor.redact(trace.requestHeaders)),
+            "response_headers": Self.headers(redactor.redact(trace.responseHeaders)),
+            "request_bytes": .int(trace.requestBody.count), "response_bytes": .int(trace.responseBytes),
+            "upstream": upstream,
+        ]
+    }
+
+    private func rawEvents(_ trace: ExchangeTrace) -> JSONValue {
+        .array(trace.upstreamEvents.entries.map { entry in
+            ["t_ms": .double(Double(Int64(bitPattern: entry.at &- trace.receivedAt)) / 1_000_000),
+             "type": .string(trace.upstreamEvents.type(of: entry)),
+             "data": .string(String(decoding: trace.upstreamEvents.data(of: entry), as: UTF8.self))]
+        })
+    }
+
+    /// ok, client_cancelled, timeout, truncated (failed after the response started), upstream_error, rejected.
+    static func outcome(_ trace: ExchangeTrace) -> (String, JSONValue) {
+        if trace.clientCancelled { return ("client_cancelled", .null) }
+        if let failure = trace.failure {
+            let error: JSONValue = ["status": .int(failure.status), "type": .string(failure.shortDescription),
+                                    "message": .string(failure.message)]
+            if failure.status == 504 { return ("timeout", error) }
+            if trace.upstreamStartedAt == nil { return ("rejected", error) }
+            if trace.responseIsEventStream && !trace.clientEvents.isEmpty { return ("truncated", error) }
+            return ("upstream_error", error)
+        }
+        if let status = trace.upstreamStatus, !(200..<300).contains(status) {
+            return ("upstream_error", ["status": .int(status), "type": "upstream_status",
+                                       "message": .string("the upstream answered HTTP \(status)")])
+        }
+        return ("ok", .null)
+    }
+
+    // MARK: - JSON helpers
+
+    static func json(_ bytes: [UInt8]) -> JSONValue {
+        (try? JSONValue(parsing: bytes)) ?? .string(String(decoding: bytes, as: UTF8.self))
+    }
+
+    static func headers(_ list: [(String, String)]) -> JSONValue {
+        var object = JSONObject()
+        for (name, value) in list {
+            let key = name.lowercased()
+            if let existing = object[key]?.stringValue { object[key] = .string(existing + ", " + value) } else { object[key] = .string(value) }
+        }
+        return .object(object)
+    }
+
+    /// All string leaves under `value`, joined (for token estimates).
+    static func text(in value: JSONValue?) -> String {
+        switch value {
+        case .string(let text): text
+        case .array(let items): items.map { text(in: $0) }.joined(separator: " ")
+        case .object(let object): object.map { text(in: $0.value) }.joined(separator: " ")
+        default: ""
+        }
+    }
+
+    static func json(_ usage: TokenUsage) -> JSONValue {
+        ["input": .int(usage.input), "output": .int(usage.output), "cache_read": .int(usage.cacheRead),
+         "cache_write": .int(usage.cacheWrite), "reasoning": .int(usage.reasoning), "estimated": .bool(usage.estimated)]
+    }
+
+    static func json(_ cost: Cost) -> JSONValue {
+        let price = cost.price
+        return [
+            "total": .double(cost.total), "input": .double(cost.input), "output": .double(cost.output),
+            "cache_read": .double(cost.cacheRead), "cache_write": .double(cost.cacheWrite),
+            "price": ["pattern": .string(price.pattern), "source": .string(price.source.rawValue),
+                      "input": .double(price.input), "output": .double(price.output),
+                      "cache_read": price.cacheRead.map(JSONValue.double) ?? .null,
+                      "cache_write": price.cacheWrite.map(JSONValue.double) ?? .null],
+            "cache_hit_ratio": cost.cacheHitRatio.map(JSONValue.double) ?? .null,
+            "cache_savings": .double(cost.cacheSavings),
+        ]
+    }
+
+    static func json(_ timing: ExchangeTiming) -> JSONValue {
+        func number(_ value: Double?) -> JSONValue { value.map { .double(($0 * 1000).rounded() / 1000) } ?? .null }
+        return [
+            "upstream_ttfb_ms": number(timing.upstreamTTFB), "ttft_ms": number(timing.ttft),
+            "tpot_ms": number(timing.tpot), "output_tokens_per_second": number(timing.outputTokensPerSecond),
+            "total_ms": number(timing.total), "gateway_overhead_ms": number(timing.gatewayOverhead),
+            "pre_upstream_ms": number(timing.preUpstream), "relay_mean_ms": number(timing.relayMean),
+            "relay_max_ms": number(timing.relayMax),
+            "gap_ms": timing.gaps.map { ["p50": number($0.p50), "p90": number($0.p90), "p99": number($0.p99),
+                                         "max": number($0.max)] } ?? .null,
+            "token_times_ms": .array(timing.tokenTimes.map { number($0) }),
+        ]
+    }
+}
+
+private func zip2<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
+}

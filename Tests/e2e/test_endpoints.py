@@ -1,0 +1,130 @@
+"""The proxy listener's other endpoints, and HTTP/1.1 keep-alive on both sides of the gateway."""
+from __future__ import annotations
+
+import http.client
+import json
+
+import anthropic
+
+from mocks.upstream import Reply, Stream
+from mocks.wire import (ANTHROPIC_JSON_HEADERS, OPENAI_JSON_HEADERS, OPENAI_SSE_HEADERS, anthropic_message,
+                        openai_completion, openai_stream_events)
+
+LISTED = ["echo", "fast", "sonnet"]  # the exact (non-glob) route names of the standard configuration, in order
+
+
+def test_health(http):
+    response = http.get("/health")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"status": "ok"}
+
+
+def test_models_in_openai_shape(http, openai_client):
+    response = http.get("/v1/models")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["object"] == "list"
+    assert [m["id"] for m in body["data"]] == LISTED
+    for model in body["data"]:
+        assert model["object"] == "model"
+        assert isinstance(model["created"], int) and isinstance(model["owned_by"], str)
+    assert [m.id for m in openai_client.models.list()] == LISTED
+
+
+def test_models_in_anthropic_shape_when_anthropic_version_is_sent(http, anthropic_client):
+    response = http.get("/v1/models", headers={"anthropic-version": "2023-06-01"})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert [m["id"] for m in body["data"]] == LISTED
+    for model in body["data"]:
+        assert model["type"] == "model"
+        assert isinstance(model["display_name"], str) and model["display_name"]
+        assert model["created_at"].endswith("Z")
+    assert (body["has_more"], body["first_id"], body["last_id"]) == (False, LISTED[0], LISTED[-1])
+    assert [m.id for m in anthropic_client.models.list()] == LISTED
+
+
+def test_unknown_path_and_wrong_method_are_refused_in_dialect(http):
+    unknown = http.get("/v1/embeddings")
+    get_chat = http.get("/v1/chat/completions")
+    get_messages = http.get("/v1/messages", headers={"anthropic-version": "2023-06-01"})
+
+    assert unknown.status_code == 404
+    assert unknown.json()["error"]["type"] == "invalid_request_error"
+    assert get_chat.status_code == 405
+    assert get_chat.json()["error"]["type"] == "invalid_request_error"
+    assert get_messages.status_code == 405
+    assert get_messages.json()["type"] == "error"
+    assert get_messages.json()["error"]["type"] == "invalid_request_error"
+
+
+def test_keep_alive_serves_many_requests_on_one_client_connection(oa, an, gateway):
+    oa.script(Reply(200, OPENAI_JSON_HEADERS, openai_completion("first")),
+              Stream(200, OPENAI_SSE_HEADERS, openai_stream_events(["second"], usage=False)))
+    an.script(Reply(200, ANTHROPIC_JSON_HEADERS, anthropic_message("third")))
+    connection = http.client.HTTPConnection("127.0.0.1", gateway.port, timeout=10)
+    connection.auto_open = 0  # a closed connection must raise, not be silently reopened
+    connection.connect()
+    local_address = connection.sock.getsockname()
+    json_headers = {"Content-Type": "application/json", "anthropic-version": "2023-06-01"}
+    requests = [
+        ("GET", "/health", None),
+        ("POST", "/v1/chat/completions", b'{"model":"gpt-4o","messages":[]}'),
+        ("POST", "/v1/chat/completions", b'{"model":"gpt-4o","stream":true,"messages":[]}'),
+        ("POST", "/v1/messages", b'{"model":"claude-haiku-4-5","max_tokens":5,"messages":[]}'),
+        ("POST", "/v1/chat/completions", b'{"model":"no-such-model","messages":[]}'),
+        ("POST", "/v1/messages", b'{"model":'),
+        ("GET", "/v1/models", None),
+        ("POST", "/v1/chat/completions", b'{"model":"echo","messages":[{"role":"user","content":"last one"}]}'),
+    ]
+    answers = []
+    try:
+        for method, path, body in requests:
+            connection.request(method, path, body=body, headers=json_headers if body else {})
+            response = connection.getresponse()
+            answers.append((response.status, response.read()))
+            assert (response.getheader("connection") or "").lower() != "close"
+            assert connection.sock is not None and connection.sock.getsockname() == local_address
+    finally:
+        connection.close()
+
+    assert [status for status, _ in answers] == [200, 200, 200, 200, 404, 400, 200, 200]
+    assert json.loads(answers[1][1])["choices"][0]["message"]["content"] == "first"
+    assert b'"content":"second"' in answers[2][1] and answers[2][1].endswith(b"data: [DONE]\n\n")
+    assert json.loads(answers[3][1])["content"][0]["text"] == "third"
+    assert json.loads(answers[7][1])["choices"][0]["message"]["content"] == "last one"
+
+
+def test_upstream_connections_are_kept_alive_and_reused(oa, openai_client):
+    oa.script(*[Reply(200, OPENAI_JSON_HEADERS, openai_completion(f"answer {i}")) for i in range(3)],
+              Stream(200, OPENAI_SSE_HEADERS, openai_stream_events(["streamed"], usage=False)),
+              Reply(200, OPENAI_JSON_HEADERS, openai_completion("after the stream")))
+    user = [{"role": "user", "content": "again"}]
+
+    answers = [openai_client.chat.completions.create(model="gpt-4o", messages=user).choices[0].message.content
+               for _ in range(3)]
+    streamed = "".join(c.choices[0].delta.content or ""
+                       for c in openai_client.chat.completions.create(model="gpt-4o", messages=user, stream=True))
+    last = openai_client.chat.completions.create(model="gpt-4o", messages=user).choices[0].message.content
+
+    assert answers + [streamed, last] == ["answer 0", "answer 1", "answer 2", "streamed", "after the stream"]
+    connections = {request.connection.number for request in oa.requests}
+    assert len(connections) == 1, f"5 sequential requests used {len(connections)} upstream connections"
+
+
+def test_anthropic_upstream_connection_is_reused_across_sdk_requests(an, gateway):
+    an.script(*[Reply(200, ANTHROPIC_JSON_HEADERS, anthropic_message(f"reply {i}")) for i in range(4)])
+    with anthropic.Anthropic(base_url=gateway.url, api_key="client-key", max_retries=0) as client:
+        texts = []
+        for _ in range(4):
+            raw = client.messages.with_raw_response.create(model="claude-haiku-4-5", max_tokens=5,
+                                                           messages=[{"role": "user", "content": "x"}])
+            texts.append(raw.parse().content[0].text)
+            assert (raw.headers.get("connection") or "").lower() != "close"
+
+    assert texts == [f"reply {i}" for i in range(4)]
+    assert len({request.connection.number for request in an.requests}) == 1
