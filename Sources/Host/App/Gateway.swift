@@ -2,6 +2,7 @@ import JSONCore
 import Logging
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// The proxy's request handling: endpoint dispatch, request checks, routing, and the start of each exchange.
 ///
@@ -13,7 +14,11 @@ final class Gateway: Sendable {
     private let transport: CurlTransport
     private let recorder: any ExchangeRecording
     private let trustedProxies: [IPNetwork]
+    private let inFlight = Atomic<Int>(0)
     let logger: Logger
+
+    /// Exchanges started and not yet finished.
+    var activeExchanges: Int { inFlight.load(ordering: .relaxed) }
 
     init(config: GatewayConfig, registry: PluginRegistry, transport: CurlTransport, recorder: any ExchangeRecording,
          logger: Logger) {
@@ -117,10 +122,12 @@ final class Gateway: Sendable {
             headers: headers, exchangeID: exchangeID)
         trace.upstreamDialect = plan.upstreamDialect
         let recorder = self.recorder
+        inFlight.add(1, ordering: .relaxed)
         let writer = ClientResponseWriter(
             context: context, dialect: dialect, clientWantsStream: parsed.stream,
             keepAlive: request.head.isKeepAlive, extraHeaders: [("x-lessllm-exchange-id", exchangeID)], trace: trace,
-            onFinished: {
+            onFinished: { [self] in
+                inFlight.subtract(1, ordering: .relaxed)
                 recorder.submit(trace)
                 onFinished()
             })

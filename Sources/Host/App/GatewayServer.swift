@@ -26,9 +26,11 @@ public final class GatewayServer {
     /// - Parameter announce: receives the lines to print once the listeners are up.
     /// - Throws: when a listener cannot be bound.
     public func run(announce: (String) -> Void) throws {
+        let signals = TerminationSignals()
+        let recorder = try makeRecorder()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let transport = CurlTransport(logger: logger)
-        let gateway = Gateway(config: config, registry: registry, transport: transport, recorder: DiscardingRecorder(),
+        let gateway = Gateway(config: config, registry: registry, transport: transport, recorder: recorder,
                               logger: logger)
         let proxy: HTTPListener
         do {
@@ -37,6 +39,7 @@ public final class GatewayServer {
             }
         } catch {
             transport.shutdown()
+            (recorder as? Recorder)?.shutdown()
             try? group.syncShutdownGracefully()
             throw ListenError(address: config.listen.proxy.description, underlying: error)
         }
@@ -44,12 +47,33 @@ public final class GatewayServer {
         announce("LessLLM proxy listening on http://\(Self.describe(proxy.localAddress, fallback: config.listen.proxy))")
         announce("  OpenAI:    POST /v1/chat/completions    Anthropic: POST /v1/messages")
 
-        Self.waitForTerminationSignal()
+        signals.wait()
         logger.info("shutting down", metadata: ["lessllm.shutdown.grace": "\(config.listen.shutdownGrace)"])
+        // Stop accepting, let exchanges in flight finish (up to the grace period), then drain the records.
         try? proxy.stopAccepting().wait()
+        let deadline = MonotonicClock.nanoseconds() + UInt64(config.listen.shutdownGrace.wholeMilliseconds) * 1_000_000
+        while gateway.activeExchanges > 0 && MonotonicClock.nanoseconds() < deadline { usleep(20_000) }
+        if gateway.activeExchanges > 0 {
+            logger.warning("exchanges still running at the end of the grace period are cut off",
+                           metadata: ["lessllm.exchanges": "\(gateway.activeExchanges)"])
+        }
         transport.shutdown()
         try? group.syncShutdownGracefully()
+        (recorder as? Recorder)?.shutdown()
         registry.destroyAll()
+    }
+
+    /// The recorder for the configured sinks (nothing is recorded without a sink).
+    private func makeRecorder() throws -> any ExchangeRecording {
+        guard !registry.sinks.isEmpty else { return DiscardingRecorder() }
+        let builtin = try PriceTable.loadBuiltin(executableDirectory: Executable.directory)
+        let builder = RecordBuilder(
+            prices: PriceTable(overrides: config.prices, builtin: builtin),
+            redactor: HeaderRedactor(extra: config.recording.redactHeaders),
+            keepRawEvents: config.recording.rawEvents)
+        let journal = RecordJournal(path: config.recording.journal ?? config.baseDirectory + "/lessllm.journal")
+        return Recorder(sinks: registry.sinks, builder: builder, capacity: config.recording.queueCapacity,
+                        journal: journal, logger: logger)
     }
 
     private static func describe(_ address: SocketAddress?, fallback: ListenAddress) -> String {
@@ -58,17 +82,25 @@ public final class GatewayServer {
         return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
-    /// Blocks until SIGINT or SIGTERM.
-    private static func waitForTerminationSignal() {
-        let semaphore = DispatchSemaphore(value: 0)
-        var sources: [any DispatchSourceSignal] = []
+}
+
+/// SIGINT and SIGTERM, caught from the moment this is created (so a signal during start-up is not lost).
+final class TerminationSignals {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private var sources: [any DispatchSourceSignal] = []
+
+    init() {
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { semaphore.signal() }
+            source.setEventHandler { [semaphore] in semaphore.signal() }
             source.resume()
             sources.append(source)
         }
+    }
+
+    /// Blocks until one of the signals arrives.
+    func wait() {
         semaphore.wait()
         sources.forEach { $0.cancel() }
     }

@@ -65,6 +65,24 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
         .init(.methodNotAllowed, 405, "Method \(method) is not allowed on \(path).")
     }
 
+    /// The error with `status` and `message`, as read back from a journal: the code is inferred from the status.
+    static func restored(status: Int, message: String) -> Self {
+        switch status {
+        case 400: .invalidRequest(message)
+        case 401: .authentication(message)
+        case 403: .permission(message)
+        case 404: .notFound(message)
+        case 405: .init(.methodNotAllowed, 405, message)
+        case 413: .init(.payloadTooLarge, 413, message)
+        case 429: .rateLimited(message)
+        case 499: .clientCancelled(message)
+        case 502: .upstreamFailed(message)
+        case 503: .overloaded(message)
+        case 504: .upstreamTimeout(message)
+        default: .init(.internalError, status, message)
+        }
+    }
+
     /// The OpenAI `error.type` for this error.
     var openAIType: String {
         switch code {

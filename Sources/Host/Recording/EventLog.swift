@@ -11,6 +11,15 @@ struct EventLog: Sendable {
     private(set) var bytes: [UInt8] = []
     private(set) var entries: [Entry] = []
 
+    /// An empty log.
+    init() {}
+
+    /// A log restored from its parts (the journal).
+    init(bytes: [UInt8], entries: [Entry]) {
+        self.bytes = bytes
+        self.entries = entries
+    }
+
     var count: Int { entries.count }
     var isEmpty: Bool { entries.isEmpty }
 

@@ -23,7 +23,7 @@ public final class CurlTransport: @unchecked Sendable {
     private let commands = Mutex<[Command]>([])
     private let nextID = Atomic<Int>(1)
     private let logger: Logger
-    private var thread: pthread_t?
+    private var thread: OSThread?
     /// Curl-thread state: the transfers in flight, by id.
     private var transfers: [Int: CurlTransfer] = [:]
     private var lastSweep: UInt64 = 0
@@ -66,7 +66,7 @@ public final class CurlTransport: @unchecked Sendable {
     /// Cancels every transfer and stops the thread.
     public func shutdown() {
         send(.shutdown)
-        if let thread { pthread_join(thread, nil) }
+        thread?.join()
         thread = nil
     }
 
@@ -78,15 +78,7 @@ public final class CurlTransport: @unchecked Sendable {
     // MARK: - Curl thread
 
     private func startThread() {
-        let box = Unmanaged.passRetained(self).toOpaque()
-        var handle = pthread_t()
-        let result = pthread_create(&handle, nil, { argument in
-            let transport = Unmanaged<CurlTransport>.fromOpaque(argument!).takeRetainedValue()
-            transport.runLoop()
-            return nil
-        }, box)
-        precondition(result == 0, "cannot start the curl thread (error \(result))")
-        thread = handle
+        thread = OSThread.start { [self] in runLoop() }
     }
 
     private func runLoop() {

@@ -1,0 +1,79 @@
+import Glibc
+import Synchronization
+
+/// An append-only file of spilled traces: `[magic "LLJ1"][u32 length][TraceCodec bytes]` per entry.
+///
+/// Event loops append (only when the recorder's queue is full); the worker takes the whole file over by renaming
+/// it before replaying, so appends that happen meanwhile start a fresh file. An entry cut short by a crash is
+/// ignored on replay.
+final class RecordJournal: Sendable {
+    private static let magic: [UInt8] = Array("LLJ1".utf8)
+    let path: String
+    private var replayPath: String { path + ".replaying" }
+    private let descriptor = Mutex<Int32>(-1)
+
+    init(path: String) {
+        self.path = path
+    }
+
+    /// Appends one encoded trace. Thread-safe.
+    /// - Returns: false when the file cannot be written (the caller logs it).
+    func append(_ payload: [UInt8]) -> Bool {
+        var entry = Self.magic
+        withUnsafeBytes(of: UInt32(payload.count).littleEndian) { entry.append(contentsOf: $0) }
+        entry.append(contentsOf: payload)
+        return descriptor.withLock { fd in
+            if fd < 0 { fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600) }
+            guard fd >= 0 else { return false }
+            return entry.withUnsafeBytes { bytes in write(fd, bytes.baseAddress, bytes.count) == bytes.count }
+        }
+    }
+
+    /// Takes every entry written so far (including a file left by an earlier run), leaving the journal empty.
+    /// The taken file is deleted by `finishReplay` once its records are safely in the sinks.
+    func takeEntries() -> [ArraySlice<UInt8>] {
+        if access(replayPath, F_OK) != 0 {
+            descriptor.withLock { fd in
+                if fd >= 0 { close(fd) }
+                fd = -1
+                if access(path, F_OK) == 0 { rename(path, replayPath) }
+            }
+        }
+        guard let contents = Self.readFile(replayPath) else { return [] }
+        var entries: [ArraySlice<UInt8>] = []
+        var offset = 0
+        while offset + 8 <= contents.count, Array(contents[offset..<offset + 4]) == Self.magic {
+            let length = contents[offset + 4..<offset + 8].reversed().reduce(0) { $0 << 8 | Int($1) }
+            guard offset + 8 + length <= contents.count else { break }
+            entries.append(contents[offset + 8..<offset + 8 + length])
+            offset += 8 + length
+        }
+        return entries
+    }
+
+    /// Whether anything is waiting to be replayed.
+    var hasEntries: Bool {
+        var info = stat()
+        let pending = stat(path, &info) == 0 && info.st_size > 0
+        return pending || access(replayPath, F_OK) == 0
+    }
+
+    /// Deletes the file taken by `takeEntries`.
+    func finishReplay() {
+        unlink(replayPath)
+    }
+
+    private static func readFile(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var contents: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            contents.append(contentsOf: chunk[..<count])
+        }
+        return contents
+    }
+}

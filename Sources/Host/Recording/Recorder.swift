@@ -1,0 +1,132 @@
+import Dispatch
+import Glibc
+import JSONCore
+import Logging
+import PluginABI
+import Synchronization
+
+/// The log pipeline: the relay hands each finished trace to a bounded queue and moves on; one worker thread
+/// turns traces into records and hands them, in batches, to every sink plugin (`sink:log`, which may block).
+///
+/// When the queue is full the relay is still not slowed: the trace is spilled to the journal and replayed later.
+/// A sink that fails gets its batch back through the journal after a pause. Shutdown drains the queue and the
+/// journal before returning. Sinks are idempotent on the record id, so a replay never stores a record twice.
+final class Recorder: ExchangeRecording, @unchecked Sendable {
+    private struct State {
+        var queue: [ExchangeTrace] = []
+        var stopping = false
+    }
+
+    private let sinks: [PluginInstance]
+    private let builder: RecordBuilder
+    private let capacity: Int
+    private let journal: RecordJournal
+    private let logger: Logger
+    private let state = Mutex(State())
+    private let wakeUp = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    /// How many records reached the sinks (for tests and stats).
+    let stored = Atomic<Int>(0)
+    /// How many traces were spilled to the journal.
+    let spilled = Atomic<Int>(0)
+
+    static let batchSize = 256
+
+    init(sinks: [PluginInstance], builder: RecordBuilder, capacity: Int, journal: RecordJournal, logger: Logger) {
+        self.sinks = sinks
+        self.builder = builder
+        self.capacity = capacity
+        self.journal = journal
+        self.logger = logger
+        OSThread.start { [self] in runWorker() }
+    }
+
+    // MARK: - Relay side (any event loop)
+
+    func submit(_ trace: ExchangeTrace) {
+        let queued = state.withLock { state -> Bool in
+            guard state.queue.count < capacity else { return false }
+            state.queue.append(trace)
+            return true
+        }
+        if queued {
+            wakeUp.signal()
+        } else {
+            spill([trace])
+        }
+    }
+
+    private func spill(_ traces: [ExchangeTrace]) {
+        for trace in traces {
+            spilled.add(1, ordering: .relaxed)
+            if !journal.append(TraceCodec.encode(trace)) {
+                logger.error("cannot write the record journal", metadata: ["lessllm.journal": "\(journal.path)",
+                                                                          "lessllm.exchange.id": "\(trace.id)"])
+            }
+        }
+    }
+
+    /// Stops taking new work once everything queued and journalled is stored; blocks until then.
+    func shutdown() {
+        state.withLock { $0.stopping = true }
+        wakeUp.signal()
+        finished.wait()
+    }
+
+    // MARK: - Worker thread
+
+    private func runWorker() {
+        var retryAfter: UInt64 = 0
+        while true {
+            _ = wakeUp.wait(timeout: .now() + .seconds(1))
+            let (batch, stopping) = state.withLock { state in
+                let batch = Array(state.queue.prefix(Self.batchSize))
+                state.queue.removeFirst(batch.count)
+                return (batch, state.stopping)
+            }
+            if !batch.isEmpty {
+                if !deliver(batch) { spill(batch); retryAfter = MonotonicClock.nanoseconds() + 1_000_000_000 }
+                if !batch.isEmpty { wakeUp.signal() }  // there may be more queued
+                continue
+            }
+            if journal.hasEntries && MonotonicClock.nanoseconds() >= retryAfter {
+                if !replayJournal() { retryAfter = MonotonicClock.nanoseconds() + 1_000_000_000 }
+                if stopping && journal.hasEntries && retryAfter > 0 { break }  // sinks are failing: keep the journal
+                continue
+            }
+            if stopping { break }
+        }
+        finished.signal()
+    }
+
+    /// Replays the journal in batches; false when a sink failed (the journal file is kept for later).
+    private func replayJournal() -> Bool {
+        let traces = journal.takeEntries().compactMap { TraceCodec.decode($0) }
+        var start = 0
+        while start < traces.count {
+            let batch = Array(traces[start..<min(start + Self.batchSize, traces.count)])
+            guard deliver(batch) else { return false }
+            start += batch.count
+        }
+        journal.finishReplay()
+        return true
+    }
+
+    /// Builds the records of `traces` and hands them to every sink; false if any sink failed.
+    private func deliver(_ traces: [ExchangeTrace]) -> Bool {
+        let records = JSONValue.array(traces.map { builder.record($0) })
+        let body = records.serializedBytes()
+        var allStored = true
+        for sink in sinks {
+            do {
+                _ = try OneShotOperation.run(sink, OpenRequest(op: "sink:log", body: body))
+            } catch {
+                allStored = false
+                logger.error("sink refused a batch of records; they stay in the journal",
+                             metadata: ["lessllm.sink": "\(sink.name)", "lessllm.error": "\(error.message)"])
+            }
+        }
+        if allStored { stored.add(traces.count, ordering: .relaxed) }
+        return allStored
+    }
+}
