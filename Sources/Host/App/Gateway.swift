@@ -13,6 +13,7 @@ final class Gateway: Sendable {
     private let registry: PluginRegistry
     private let transport: CurlTransport
     private let recorder: any ExchangeRecording
+    private let prices: PriceTable?
     private let trustedProxies: [IPNetwork]
     private let inFlight = Atomic<Int>(0)
     let logger: Logger
@@ -21,7 +22,8 @@ final class Gateway: Sendable {
     var activeExchanges: Int { inFlight.load(ordering: .relaxed) }
 
     init(config: GatewayConfig, registry: PluginRegistry, transport: CurlTransport, recorder: any ExchangeRecording,
-         logger: Logger) {
+         prices: PriceTable?, logger: Logger) {
+        self.prices = prices
         self.maxBodyBytes = config.listen.maxBodyBytes
         self.router = ModelRouter(routes: config.routes)
         self.registry = registry
@@ -51,6 +53,8 @@ final class Gateway: Sendable {
                 trace.responseStatus = error.status
                 trace.finishedAt = MonotonicClock.nanoseconds()
                 let body = error.body(for: dialect)
+                trace.responseHeaders = [("content-type", "application/json")]
+                trace.responseBytes = body.utf8.count
                 Array(body.utf8).withUnsafeBytes { trace.clientEvents.append(at: trace.finishedAt, type: .init(start: nil, count: 0), data: $0) }
                 recorder.submit(trace)
                 fail(error, dialect, keepAlive, context, onFinished)
@@ -126,6 +130,11 @@ final class Gateway: Sendable {
         let writer = ClientResponseWriter(
             context: context, dialect: dialect, clientWantsStream: parsed.stream,
             keepAlive: request.head.isKeepAlive, extraHeaders: [("x-lessllm-exchange-id", exchangeID)], trace: trace,
+            costOfBody: prices.flatMap { prices in
+                prices.price(for: route.upstreamModel).map { price in
+                    { body in Self.costHeader(body, dialect: dialect, price: price) }
+                }
+            },
             onFinished: { [self] in
                 inFlight.subtract(1, ordering: .relaxed)
                 recorder.submit(trace)
@@ -135,6 +144,30 @@ final class Gateway: Sendable {
                                 options: provider.transport, writer: writer)
         exchange.start(provider: plan.provider, converters: plan.responseConverters)
         return exchange
+    }
+}
+
+extension Gateway {
+    /// The cost of a whole response body, for `x-lessllm-cost-usd` (nil when it reports no usage).
+    static func costHeader(_ body: ArraySlice<UInt8>, dialect: Dialect, price: ModelPrice) -> String? {
+        guard let response = try? JSONValue(parsing: body),
+              let usage = ResponseAnalysis.usage(in: response, dialect: dialect)
+        else { return nil }
+        return Cost(usage: usage, price: price).total.fixed(decimals: 8)
+    }
+}
+
+extension Double {
+    /// Fixed-point text with `decimals` digits after the point (no exponent), e.g. 0.0000544 → "0.00005440".
+    func fixed(decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (abs(self) * scale).rounded()
+        guard scaled < 9e18 else { return String(self) }
+        let digits = String(Int64(scaled))
+        let padded = String(repeating: "0", count: max(0, decimals + 1 - digits.count)) + digits
+        let split = padded.index(padded.endIndex, offsetBy: -decimals)
+        return (self < 0 && scaled > 0 ? "-" : "") + padded[..<split] + "." + padded[split...]
     }
 }
 

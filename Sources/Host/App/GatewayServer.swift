@@ -27,11 +27,13 @@ public final class GatewayServer {
     /// - Throws: when a listener cannot be bound.
     public func run(announce: (String) -> Void) throws {
         let signals = TerminationSignals()
-        let recorder = try makeRecorder()
+        let prices = PriceTable(overrides: config.prices,
+                                builtin: try PriceTable.loadBuiltin(executableDirectory: Executable.directory))
+        let recorder = makeRecorder(prices: prices)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let transport = CurlTransport(logger: logger)
         let gateway = Gateway(config: config, registry: registry, transport: transport, recorder: recorder,
-                              logger: logger)
+                              prices: prices, logger: logger)
         let proxy: HTTPListener
         do {
             proxy = try HTTPListener.bind(host: config.listen.proxy.host, port: config.listen.proxy.port, group: group) {
@@ -64,11 +66,10 @@ public final class GatewayServer {
     }
 
     /// The recorder for the configured sinks (nothing is recorded without a sink).
-    private func makeRecorder() throws -> any ExchangeRecording {
+    private func makeRecorder(prices: PriceTable) -> any ExchangeRecording {
         guard !registry.sinks.isEmpty else { return DiscardingRecorder() }
-        let builtin = try PriceTable.loadBuiltin(executableDirectory: Executable.directory)
         let builder = RecordBuilder(
-            prices: PriceTable(overrides: config.prices, builtin: builtin),
+            prices: prices,
             redactor: HeaderRedactor(extra: config.recording.redactHeaders),
             keepRawEvents: config.recording.rawEvents)
         let journal = RecordJournal(path: config.recording.journal ?? config.baseDirectory + "/lessllm.journal")

@@ -16,6 +16,7 @@ final class ClientResponseWriter: StreamDownstream {
     private let keepAlive: Bool
     private let extraHeaders: [(String, String)]
     private let trace: ExchangeTrace
+    private let costOfBody: ((ArraySlice<UInt8>) -> String?)?
     private let onFinished: () -> Void
 
     private var status: HTTPResponseStatus = .ok
@@ -31,10 +32,12 @@ final class ClientResponseWriter: StreamDownstream {
     /// - Parameters:
     ///   - extraHeaders: headers the gateway adds to every response (e.g. the exchange id).
     ///   - trace: where what the client received is noted for the exchange record.
+    ///   - costOfBody: prices a whole non-streamed response body, for the `x-lessllm-cost-usd` header.
     ///   - onFinished: called once when the response is complete (or abandoned), on the event loop.
     init(
         context: ChannelHandlerContext, dialect: Dialect, clientWantsStream: Bool, keepAlive: Bool,
-        extraHeaders: [(String, String)], trace: ExchangeTrace, onFinished: @escaping () -> Void
+        extraHeaders: [(String, String)], trace: ExchangeTrace, costOfBody: ((ArraySlice<UInt8>) -> String?)?,
+        onFinished: @escaping () -> Void
     ) {
         self.context = context
         self.dialect = dialect
@@ -42,6 +45,7 @@ final class ClientResponseWriter: StreamDownstream {
         self.keepAlive = keepAlive
         self.extraHeaders = extraHeaders
         self.trace = trace
+        self.costOfBody = costOfBody
         self.onFinished = onFinished
         self.body = context.channel.allocator.buffer(capacity: 0)
     }
@@ -114,6 +118,10 @@ final class ClientResponseWriter: StreamDownstream {
             if !headReceived && !failed { impliedHead() }
             if !headWritten {
                 headers.append(("content-length", String(body.readableBytes)))
+                if !failed, (200..<300).contains(status.code), let costOfBody,
+                   let cost = body.withUnsafeReadableBytes({ costOfBody(ArraySlice($0)) }) {
+                    headers.append(("x-lessllm-cost-usd", cost))
+                }
                 writeHead()
                 trace.responseBytes += body.readableBytes
                 body.withUnsafeReadableBytes { bytes in
