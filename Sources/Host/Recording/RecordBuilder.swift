@@ -71,7 +71,8 @@ struct RecordBuilder: Sendable {
         guard trace.provider != nil, trace.failure == nil || !trace.clientEvents.isEmpty else { return nil }
         // Nothing reported: estimate from the text, and say so.
         let input = ResponseAnalysis.estimateTokens(Self.text(in: request["messages"]) + Self.text(in: request["system"]))
-        let output = ResponseAnalysis.estimateTokens(response.map { Self.text(in: $0["choices"]) + Self.text(in: $0["content"]) } ?? "")
+        let output = ResponseAnalysis.estimateTokens(
+            response.map { ResponseAnalysis.generatedText($0, dialect: trace.clientDialect ?? .openAIChat) } ?? "")
         return TokenUsage(input: input, output: output, estimated: true)
     }
 

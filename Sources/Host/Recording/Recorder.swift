@@ -39,6 +39,7 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
         self.journal = journal
         self.logger = logger
         OSThread.start { [self] in runWorker() }
+        wakeUp.signal()  // replay a journal left by an earlier run right away
     }
 
     // MARK: - Relay side (any event loop)
@@ -76,7 +77,8 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
     // MARK: - Worker thread
 
     private func runWorker() {
-        var retryAfter: UInt64 = 0
+        var retryAt: UInt64 = 0
+        var failedAttempts = 0
         while true {
             _ = wakeUp.wait(timeout: .now() + .seconds(1))
             let (batch, stopping) = state.withLock { state in
@@ -85,19 +87,46 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
                 return (batch, state.stopping)
             }
             if !batch.isEmpty {
-                if !deliver(batch) { spill(batch); retryAfter = MonotonicClock.nanoseconds() + 1_000_000_000 }
-                if !batch.isEmpty { wakeUp.signal() }  // there may be more queued
+                if !deliver(batch) {
+                    spill(batch)
+                    failedAttempts += 1
+                    retryAt = MonotonicClock.nanoseconds() + Self.retryDelay
+                }
+                wakeUp.signal()  // there may be more queued
                 continue
             }
-            if journal.hasEntries && MonotonicClock.nanoseconds() >= retryAfter {
-                if !replayJournal() { retryAfter = MonotonicClock.nanoseconds() + 1_000_000_000 }
-                if stopping && journal.hasEntries && retryAfter > 0 { break }  // sinks are failing: keep the journal
-                continue
+            if journal.hasEntries {
+                let now = MonotonicClock.nanoseconds()
+                if now >= retryAt {
+                    if replayJournal() {
+                        failedAttempts = 0
+                    } else {
+                        failedAttempts += 1
+                        retryAt = now + Self.retryDelay
+                    }
+                    continue
+                }
+                if stopping {
+                    // Shutting down while the sinks fail: try a few times, then leave the records in the journal,
+                    // where the next start replays them.
+                    if failedAttempts >= Self.attemptsAtShutdown {
+                        logger.error("sinks keep failing; records stay in the journal for the next start",
+                                     metadata: ["lessllm.journal": "\(journal.path)"])
+                        break
+                    }
+                    usleep(useconds_t(min(retryAt - now, Self.retryDelay) / 1000))
+                    continue
+                }
             }
             if stopping { break }
         }
         finished.signal()
     }
+
+    /// The pause before a failed batch is tried again.
+    static let retryDelay: UInt64 = 500_000_000
+    /// How many failed attempts shutdown waits through before leaving records in the journal.
+    static let attemptsAtShutdown = 4
 
     /// Replays the journal in batches; false when a sink failed (the journal file is kept for later).
     private func replayJournal() -> Bool {

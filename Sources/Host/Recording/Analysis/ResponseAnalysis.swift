@@ -69,6 +69,29 @@ enum ResponseAnalysis {
         }
     }
 
+    /// The text a response generated (content, reasoning, tool names and arguments), for estimating its tokens.
+    static func generatedText(_ response: JSONValue, dialect: Dialect) -> String {
+        var parts: [String] = []
+        switch dialect {
+        case .openAIChat:
+            for choice in response["choices"]?.arrayValue ?? [] {
+                let message = choice["message"]
+                parts.append(message?["content"]?.stringValue ?? "")
+                parts.append(message?["reasoning_content"]?.stringValue ?? "")
+                for call in message?["tool_calls"]?.arrayValue ?? [] {
+                    parts.append(call["function"]?["name"]?.stringValue ?? "")
+                    parts.append(call["function"]?["arguments"]?.stringValue ?? "")
+                }
+            }
+        case .anthropicMessages:
+            for block in response["content"]?.arrayValue ?? [] {
+                for key in ["text", "thinking", "name"] { parts.append(block[key]?.stringValue ?? "") }
+                if let input = block["input"], block["type"]?.stringValue == "tool_use" { parts.append(input.serialized()) }
+            }
+        }
+        return parts.filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
     /// A rough token count for text (about four characters a token), for when the upstream reports no usage.
     static func estimateTokens(_ text: String) -> Int {
         text.isEmpty ? 0 : max(1, (text.unicodeScalars.count + 3) / 4)

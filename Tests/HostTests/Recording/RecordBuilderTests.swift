@@ -1,0 +1,208 @@
+import JSONCore
+import Testing
+
+@testable import Host
+
+/// The record of synthetic traces: reconstruction, usage, timing and cost, from exactly what the relay captured.
+@Suite("Record builder")
+struct RecordBuilderTests {
+    static let builder = RecordBuilder(
+        prices: PriceTable(overrides: [], builtin: try! PriceTable.loadBuiltin(executableDirectory: TestPaths.products.path)),
+        redactor: HeaderRedactor(extra: ["x-team-secret"]), keepRawEvents: true)
+
+    /// A trace of a streamed OpenAI exchange: events 10 ms apart from t0 + 100 ms.
+    static func openAIStreamTrace(events: [String], upstream: [String]? = nil) -> ExchangeTrace {
+        let t0: UInt64 = 1_000_000_000
+        let trace = ExchangeTrace(
+            id: "01TESTTRACE000000000000000", receivedAt: t0, wallMillis: 1_795_629_919_123, method: "POST",
+            path: "/v1/chat/completions", clientIP: "10.0.0.7", userAgent: "OpenAI/Python 1.0",
+            requestHeaders: [("Authorization", "Bearer sk-client-secret"), ("X-Team-Secret", "s3"), ("accept", "*/*")],
+            requestBody: Array(#"{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"hi"}]}"#.utf8),
+            clientDialect: .openAIChat)
+        trace.stream = true
+        trace.requestedModel = "gpt-4o"
+        trace.provider = "openai"
+        trace.providerPlugin = "dev.lessllm.provider.openai"
+        trace.upstreamDialect = .openAIChat
+        trace.upstreamModel = "gpt-4o"
+        trace.upstreamStartedAt = t0 + 500_000
+        trace.upstreamURL = "https://user:pw@api.example/v1/chat/completions?key=abc&x=1"
+        trace.upstreamRequestHeaders = [("Authorization", "Bearer sk-upstream-secret")]
+        trace.upstreamHeadAt = t0 + 90_500_000
+        trace.upstreamStatus = 200
+        trace.upstreamResponseHeaders = [("content-type", "text/event-stream")]
+        for (index, data) in (upstream ?? events).enumerated() {
+            Array(data.utf8).withUnsafeBytes {
+                trace.upstreamEvents.append(at: t0 + 100_000_000 + UInt64(index) * 10_000_000, type: .init(start: nil, count: 0), data: $0)
+            }
+        }
+        for (index, data) in events.enumerated() {
+            Array(data.utf8).withUnsafeBytes {
+                trace.clientEvents.append(at: t0 + 100_100_000 + UInt64(index) * 10_000_000, type: .init(start: nil, count: 0), data: $0)
+            }
+        }
+        trace.relayDelays = [100_000, 300_000]
+        trace.responseStatus = 200
+        trace.responseHeaders = [("content-type", "text/event-stream")]
+        trace.responseIsEventStream = true
+        trace.responseBytes = 999
+        trace.finishedAt = t0 + 200_000_000
+        return trace
+    }
+
+    static let openAIChunks = [
+        #"{"id":"chatcmpl-1","created":5,"model":"gpt-4o-2024-08-06","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}"#,
+        #"{"id":"chatcmpl-1","choices":[{"index":0,"delta":{"content":"Hel"}}]}"#,
+        #"{"id":"chatcmpl-1","choices":[{"index":0,"delta":{"content":"lo"}}]}"#,
+        #"{"id":"chatcmpl-1","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"get","arguments":""}}]}}]}"#,
+        #"{"id":"chatcmpl-1","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"a\":"}}]}}]}"#,
+        #"{"id":"chatcmpl-1","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"1}"}}]}}]}"#,
+        #"{"id":"chatcmpl-1","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}"#,
+        "[DONE]",
+    ]
+    static let usageChunk = #"{"id":"chatcmpl-1","choices":[],"usage":{"prompt_tokens":1200,"completion_tokens":5,"prompt_tokens_details":{"cached_tokens":1000}}}"#
+
+    @Test("a streamed OpenAI response is rebuilt whole; usage comes from the upstream's held-back usage chunk")
+    func openAIStream() throws {
+        var upstream = Self.openAIChunks
+        upstream.insert(Self.usageChunk, at: 7)
+        let record = Self.builder.record(Self.openAIStreamTrace(events: Self.openAIChunks, upstream: upstream))
+        let expected: JSONValueLiteral = #"""
+            {"id":"chatcmpl-1","object":"chat.completion","created":5,"model":"gpt-4o-2024-08-06","choices":[{"index":0,
+            "message":{"role":"assistant","content":"Hello","tool_calls":[{"id":"call_1","type":"function",
+            "function":{"name":"get","arguments":"{\"a\":1}"}}]},"finish_reason":"tool_calls"}],"usage":null}
+            """#
+        #expect(record["response"] == expected.value)
+        #expect(record["usage"] == JSONValueLiteral(#"{"input":200,"output":5,"cache_read":1000,"cache_write":0,"reasoning":0,"estimated":false}"#).value)
+        #expect(record["outcome"]?.stringValue == "ok")
+        // 200 × 2.50 + 1000 × 1.25 + 5 × 10 per million
+        #expect(record["cost"]?["total"]?.doubleValue?.fixed(decimals: 6) == "0.001800")
+        #expect(record["cost"]?["price"]?["pattern"]?.stringValue == "gpt-4o*")
+    }
+
+    @Test("timing: TTFT at the first content token, TPOT from the real token count, gaps, overhead")
+    func timing() throws {
+        var upstream = Self.openAIChunks
+        upstream.insert(Self.usageChunk, at: 7)
+        let timing = try #require(Self.builder.record(Self.openAIStreamTrace(events: Self.openAIChunks, upstream: upstream))["timing"])
+        // Content events: "Hel" (index 1), "lo" (2), and the two argument fragments (4, 5); not the role chunk or
+        // the tool call's name.
+        #expect(timing["token_times_ms"] == JSONValueLiteral("[110.1,120.1,140.1,150.1]").value)
+        #expect(timing["ttft_ms"]?.doubleValue == 110.1)
+        #expect(timing["tpot_ms"]?.doubleValue == 10)  // (150.1 − 110.1) / (5 − 1)
+        #expect(timing["output_tokens_per_second"]?.doubleValue == 125)  // 5 / 0.040 s
+        #expect(timing["upstream_ttfb_ms"]?.doubleValue == 90)
+        #expect(timing["total_ms"]?.doubleValue == 200)
+        #expect(timing["gateway_overhead_ms"]?.doubleValue == 0.7)  // 0.5 before upstream + 0.2 mean relay
+        #expect(timing["gap_ms"] == JSONValueLiteral(#"{"p50":10,"p90":10,"p99":10,"max":10}"#).value)
+    }
+
+    @Test("secrets are redacted from every header set and from the upstream URL")
+    func redaction() throws {
+        let record = Self.builder.record(Self.openAIStreamTrace(events: Self.openAIChunks))
+        let text = record.serialized()
+        #expect(!text.contains("sk-client-secret") && !text.contains("sk-upstream-secret") && !text.contains("s3\""))
+        #expect(!text.contains("user:pw") && !text.contains("key=abc"))
+        #expect(record["http"]?["request_headers"]?["authorization"]?.stringValue == "[redacted]")
+        #expect(record["http"]?["request_headers"]?["x-team-secret"]?.stringValue == "[redacted]")
+        #expect(record["http"]?["request_headers"]?["accept"]?.stringValue == "*/*")
+        #expect(record["http"]?["upstream"]?["url"]?.stringValue
+            == "https://[redacted]@api.example/v1/chat/completions?key=[redacted]&x=1")
+    }
+
+    @Test("without any reported usage the tokens are estimated and flagged")
+    func estimatedUsage() throws {
+        let record = Self.builder.record(Self.openAIStreamTrace(events: Self.openAIChunks))
+        #expect(record["usage"]?["estimated"]?.boolValue == true)
+        #expect(record["usage"]?["output"]?.intValue == 5)  // "Hello get {\"a\":1}" is 17 characters ≈ 5 tokens
+        #expect(record["usage"]?["input"]?.intValue == 2)  // "user hi"
+    }
+
+    @Test("the same usage streamed or not stores identical tokens and cost (PEER_BUGS #5, #17)")
+    func streamAndNonStreamAgree() throws {
+        var upstream = Self.openAIChunks
+        upstream.insert(Self.usageChunk, at: 7)
+        let streamed = Self.builder.record(Self.openAIStreamTrace(events: Self.openAIChunks, upstream: upstream))
+        let whole = #"{"id":"chatcmpl-1","object":"chat.completion","model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1200,"completion_tokens":5,"prompt_tokens_details":{"cached_tokens":1000}}}"#
+        let trace = Self.openAIStreamTrace(events: [whole])
+        trace.stream = false
+        trace.responseIsEventStream = false
+        trace.upstreamResponseHeaders = [("content-type", "application/json")]
+        let nonStreamed = Self.builder.record(trace)
+        #expect(streamed["usage"] == nonStreamed["usage"])
+        #expect(streamed["cost"] == nonStreamed["cost"])
+        #expect(nonStreamed["timing"]?["tpot_ms"] == .null)
+    }
+
+    @Test("outcomes: cancelled, timeout, truncated, upstream error, rejected")
+    func outcomes() {
+        let cancelled = Self.openAIStreamTrace(events: Array(Self.openAIChunks.prefix(3)))
+        cancelled.clientCancelled = true
+        #expect(RecordBuilder.outcome(cancelled).0 == "client_cancelled")
+        let truncated = Self.openAIStreamTrace(events: Array(Self.openAIChunks.prefix(3)))
+        truncated.failure = .upstreamFailed("The upstream stream ended before data: [DONE]")
+        #expect(RecordBuilder.outcome(truncated).0 == "truncated")
+        let partial = Self.builder.record(truncated)
+        #expect(partial["response"]?["choices"]?[0]?["message"]?["content"]?.stringValue == "Hello")
+        let timeout = Self.openAIStreamTrace(events: [])
+        timeout.failure = .upstreamTimeout("upstream sent no response within 1s")
+        #expect(RecordBuilder.outcome(timeout).0 == "timeout")
+        let upstreamError = Self.openAIStreamTrace(events: [#"{"error":{"message":"slow"}}"#])
+        upstreamError.upstreamStatus = 429
+        #expect(RecordBuilder.outcome(upstreamError).0 == "upstream_error")
+        let rejected = Self.openAIStreamTrace(events: [])
+        rejected.upstreamStartedAt = nil
+        rejected.failure = .modelNotFound("x")
+        #expect(RecordBuilder.outcome(rejected).0 == "rejected")
+    }
+
+    @Test("an Anthropic stream is rebuilt the way the SDK accumulates it")
+    func anthropicStream() throws {
+        let events: [(String, String)] = [
+            ("message_start", #"{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":10,"cache_read_input_tokens":500,"cache_creation_input_tokens":20,"output_tokens":1}}}"#),
+            ("content_block_start", #"{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}"#),
+            ("content_block_delta", #"{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Let me"}}"#),
+            ("content_block_delta", #"{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"EqQBsig=="}}"#),
+            ("content_block_stop", #"{"type":"content_block_stop","index":0}"#),
+            ("content_block_start", #"{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_1","name":"ls","input":{}}}"#),
+            ("content_block_delta", #"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"path\":"}}"#),
+            ("content_block_delta", #"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"\"/tmp\"}"}}"#),
+            ("content_block_stop", #"{"type":"content_block_stop","index":1}"#),
+            ("message_delta", #"{"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":42}}"#),
+            ("message_stop", #"{"type":"message_stop"}"#),
+        ]
+        var log = EventLog()
+        for (type, data) in events {
+            Array(type.utf8).withUnsafeBytes { t in Array(data.utf8).withUnsafeBytes { log.append(at: 0, type: t, data: $0) } }
+        }
+        let message = try #require(ResponseAnalysis.reconstruct(log, dialect: .anthropicMessages, isStream: true))
+        let expected: JSONValueLiteral = #"""
+            {"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[
+            {"type":"thinking","thinking":"Let me","signature":"EqQBsig=="},
+            {"type":"tool_use","id":"toolu_1","name":"ls","input":{"path":"/tmp"}}],
+            "stop_reason":"tool_use","stop_sequence":null,
+            "usage":{"input_tokens":10,"cache_read_input_tokens":500,"cache_creation_input_tokens":20,"output_tokens":42}}
+            """#
+        #expect(message == expected.value)
+        #expect(ResponseAnalysis.usage(in: message, dialect: .anthropicMessages)
+            == TokenUsage(input: 10, output: 42, cacheRead: 500, cacheWrite: 20))
+    }
+
+    @Test("a trace survives the journal's binary form unchanged")
+    func traceCodecRoundTrip() throws {
+        var upstream = Self.openAIChunks
+        upstream.insert(Self.usageChunk, at: 7)
+        let trace = Self.openAIStreamTrace(events: Self.openAIChunks, upstream: upstream)
+        trace.failure = .upstreamFailed("boom")
+        let decoded = try #require(TraceCodec.decode(ArraySlice(TraceCodec.encode(trace))))
+        #expect(Self.builder.record(decoded) == Self.builder.record(trace))
+        #expect(TraceCodec.decode(ArraySlice(TraceCodec.encode(trace).dropLast(3))) == nil)
+    }
+
+    @Test("ISO 8601 timestamps")
+    func timestamps() {
+        #expect(Timestamp.iso8601(millis: 0) == "1970-01-01T00:00:00.000Z")
+        #expect(Timestamp.iso8601(millis: 1_795_629_919_123) == "2026-11-25T18:05:19.123Z")
+        #expect(Timestamp.iso8601(millis: 951_782_400_000) == "2000-02-29T00:00:00.000Z")
+    }
+}
