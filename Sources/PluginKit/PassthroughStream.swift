@@ -1,3 +1,4 @@
+import JSONCore
 import PluginABI
 
 /// A provider stream that hands the upstream response to the client unchanged: the head as the response head,
@@ -17,8 +18,12 @@ open class PassthroughStream: PluginStream {
             self.matches = matches
         }
 
-        /// OpenAI Chat Completions: `data: [DONE]`.
-        public static let openAIDone = Terminal(name: "data: [DONE]") { $0.data.buffer.elementsEqual("[DONE]".utf8) }
+        /// OpenAI Chat Completions: `data: [DONE]` (an error object also ends the stream, with its own message).
+        public static let openAIDone = Terminal(name: "data: [DONE]") { event in
+            let data = event.data.buffer
+            if data.elementsEqual("[DONE]".utf8) { return true }
+            return data.first == UInt8(ascii: "{") && (try? JSONScanner.topLevelValue(forKey: "error", in: data)) != nil
+        }
         /// Anthropic Messages: `event: message_stop` (an `error` event also ends the stream, with its own message).
         public static let anthropicMessageStop = Terminal(name: "event: message_stop") { event in
             event.type.buffer.elementsEqual("message_stop".utf8) || event.type.buffer.elementsEqual("error".utf8)

@@ -17,7 +17,7 @@ import openai
 import pytest
 
 import harness
-from harness import Gateway
+from harness import NORMAL, SHORT, run_gateway
 from mocks.upstream import MockUpstream
 
 for _name in harness.PROXY_ENV:  # the SDKs and httpx must talk to 127.0.0.1 directly
@@ -108,13 +108,28 @@ def dead_port():
     sock.close()
 
 
+@pytest.fixture(scope="module")
+def blackhole_port():
+    """A port whose TCP handshake never completes: a listener with a full accept queue that never accepts."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    for _ in range(3):
+        filler = socket.socket()
+        filler.setblocking(False)
+        filler.connect_ex(("127.0.0.1", port))
+        fillers.append(filler)
+    yield port
+    for sock in fillers + [listener]:
+        sock.close()
+
+
 # ---- the gateway ---------------------------------------------------------------------------------------------------
 
-SHORT = {"connect": "300ms", "first_byte": "700ms", "idle": "700ms"}
-NORMAL = {"connect": "2s", "first_byte": "5s", "idle": "5s"}
-
-
-def standard_config(oa_server: MockUpstream, an_server: MockUpstream, dead_port: int, echo_plugins: Path) -> dict:
+def standard_config(oa_server: MockUpstream, an_server: MockUpstream, dead_port: int, blackhole_port: int,
+                    echo_plugins: Path) -> dict:
     providers = {
         "oa": harness.openai_provider(oa_server.base_url + "/v1", timeouts=NORMAL),
         "an": harness.anthropic_provider(an_server.base_url, timeouts=NORMAL),
@@ -122,6 +137,11 @@ def standard_config(oa_server: MockUpstream, an_server: MockUpstream, dead_port:
         "an_short": harness.anthropic_provider(an_server.base_url, timeouts=SHORT),
         "oa_dead": harness.openai_provider(f"http://127.0.0.1:{dead_port}/v1", timeouts=NORMAL),
         "an_dead": harness.anthropic_provider(f"http://127.0.0.1:{dead_port}", timeouts=NORMAL),
+        "oa_blackhole": harness.openai_provider(f"http://127.0.0.1:{blackhole_port}/v1",
+                                                timeouts={"connect": "300ms", "first_byte": "5s"}),
+        "an_blackhole": harness.anthropic_provider(f"http://127.0.0.1:{blackhole_port}",
+                                                   timeouts={"connect": "300ms", "first_byte": "5s"}),
+        "oa_total": harness.openai_provider(oa_server.base_url + "/v1", timeouts={**NORMAL, "total": "1s"}),
         "oa_org": harness.openai_provider(oa_server.base_url + "/v1", timeouts=NORMAL,
                                           headers={"X-Team": "research", "OpenAI-Beta": "assistants=v2"},
                                           options={"organization": "org-mock123", "project": "proj_mock456"}),
@@ -135,6 +155,9 @@ def standard_config(oa_server: MockUpstream, an_server: MockUpstream, dead_port:
         {"model": "fast", "provider": "oa", "upstream_model": "gpt-4o-mini"},
         {"model": "sonnet", "provider": "an", "upstream_model": "claude-sonnet-4-6"},
         {"model": "gpt-org-*", "provider": "oa_org"},
+        {"model": "gpt-blackhole-*", "provider": "oa_blackhole"},
+        {"model": "claude-blackhole-*", "provider": "an_blackhole"},
+        {"model": "gpt-total-*", "provider": "oa_total"},
         {"model": "claude-extra-*", "provider": "an_extra"},
         {"model": "gpt-slow-*", "provider": "oa_short"},
         {"model": "claude-slow-*", "provider": "an_short"},
@@ -146,33 +169,18 @@ def standard_config(oa_server: MockUpstream, an_server: MockUpstream, dead_port:
     return harness.config(providers, routes, echo_plugins)
 
 
-def run_gateway(config: dict, tmp_path_factory, name: str):
-    gateway = Gateway(config, tmp_path_factory.mktemp(name), name).start()
-    try:
-        yield gateway
-    finally:
-        crashed = not gateway.alive()
-        code = gateway.stop()
-        log = gateway.stderr_text()
-        if crashed:
-            pytest.fail(f"{name} died during the tests (exit {code}):\n{log[-4000:]}")
-        assert code == 0, f"{name} exited with {code} after SIGTERM:\n{log[-4000:]}"
-        for marker in ("Fatal error", " critical ", "Sanitizer"):
-            assert marker not in log, f"{name} logged {marker.strip()!r}:\n{log[-4000:]}"
-
-
 @pytest.fixture(scope="module")
-def gateway(lessllm_bin, oa_server, an_server, dead_port, echo_plugins, tmp_path_factory):
+def gateway(lessllm_bin, oa_server, an_server, dead_port, blackhole_port, echo_plugins, tmp_path_factory):
     """The gateway with the standard routes (see `standard_config`), one process per test module."""
-    yield from run_gateway(standard_config(oa_server, an_server, dead_port, echo_plugins), tmp_path_factory,
-                           "gateway")
+    yield from run_gateway(standard_config(oa_server, an_server, dead_port, blackhole_port, echo_plugins),
+                           tmp_path_factory, "gateway")
 
 
 @pytest.fixture
-def fresh_gateway(lessllm_bin, oa_server, an_server, dead_port, echo_plugins, tmp_path_factory):
+def fresh_gateway(lessllm_bin, oa_server, an_server, dead_port, blackhole_port, echo_plugins, tmp_path_factory):
     """A gateway process of its own for one test (for measurements another test's traffic would disturb)."""
-    yield from run_gateway(standard_config(oa_server, an_server, dead_port, echo_plugins), tmp_path_factory,
-                           "fresh-gateway")
+    yield from run_gateway(standard_config(oa_server, an_server, dead_port, blackhole_port, echo_plugins),
+                           tmp_path_factory, "fresh-gateway")
 
 
 # ---- clients -------------------------------------------------------------------------------------------------------

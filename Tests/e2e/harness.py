@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 DEFAULT_BIN = "/work/main/.build/debug/lessllm"
 PROXY_ENV = ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
@@ -133,6 +134,27 @@ def config(providers: dict, routes: list, echo_folder: Path, max_body_bytes: str
         "providers": providers,
         "routes": routes,
     }
+
+
+SHORT = {"connect": "300ms", "first_byte": "700ms", "idle": "700ms"}  # timeouts for the timeout tests
+NORMAL = {"connect": "2s", "first_byte": "5s", "idle": "5s"}
+
+
+def run_gateway(config: dict, tmp_path_factory, name: str):
+    """Fixture body: starts a gateway, yields it, then stops it and checks it neither crashed nor logged a crash."""
+    gateway = Gateway(config, tmp_path_factory.mktemp(name), name).start()
+    try:
+        yield gateway
+    finally:
+        crashed = not gateway.alive()
+        code = gateway.stop()
+        log = gateway.stderr_text()
+        if crashed:
+            pytest.fail(f"{name} died during the tests (exit {code}):\n{log[-4000:]}")
+        assert code == 0, f"{name} exited with {code} after SIGTERM:\n{log[-4000:]}"
+        for marker in ("Fatal error", " critical ", "Sanitizer"):
+            assert marker not in log, f"{name} logged {marker.strip()!r}:\n{log[-4000:]}"
+
 
 
 # ---- reading responses ---------------------------------------------------------------------------------------------

@@ -72,10 +72,12 @@ def test_client_disconnect_mid_stream_cancels_a_silent_upstream(oa, an, gateway,
     assert gateway.alive()
 
 
-@pytest.mark.parametrize("dialect", list(STREAMS))
+@pytest.mark.parametrize("dialect", list(STREAMS) + ["openai-non-stream", "anthropic-non-stream"])
 def test_client_disconnect_before_the_first_byte_cancels_the_upstream(oa, an, gateway, dialect):
-    path, body, _, _ = STREAMS[dialect]
-    mock = oa if dialect == "openai" else an
+    path, body, _, _ = STREAMS[dialect.split("-")[0]]
+    if dialect.endswith("non-stream"):
+        body = body.replace(b'"stream":true', b'"stream":false')
+    mock = oa if dialect.startswith("openai") else an
     mock.script(Silent())
 
     sock = open_raw_stream(gateway, path, body)
@@ -167,9 +169,6 @@ def test_a_200_mib_stream_is_relayed_intact(oa, gateway):
     assert oa.last.outcome == "complete"
 
 
-@pytest.mark.xfail(strict=True, reason="gateway bug: no bound on bytes in flight between the curl thread and the "
-                                       "event loop; a slow client makes the gateway buffer tens of MB before the "
-                                       "pause lands (RSS +90 MiB slow, +190 MiB after resume)")
 def test_slow_client_pauses_the_upstream_and_gateway_memory_stays_flat(oa, fresh_gateway):
     gateway = fresh_gateway
     length, digest = script_firehose(oa, 200)
@@ -202,9 +201,10 @@ def test_slow_client_pauses_the_upstream_and_gateway_memory_stays_flat(oa, fresh
           f"slow, +{fast_growth:.1f} MiB while fast, {total / 1e6:.0f} MB relayed")
     assert (total, received.hexdigest()) == (length, digest), "the relayed bytes differ from what the upstream sent"
     assert oa.last.outcome == "complete"
-    assert sent_while_slow < read_while_slow + 24 * 1024 * 1024, "the upstream was not paused for the slow client"
     assert slow_growth < 50, f"gateway RSS grew by {slow_growth:.1f} MiB for a slow client"
     assert fast_growth < 50, f"gateway RSS grew by {fast_growth:.1f} MiB once the client read fast"
+    # Beyond what the client read, only socket buffers (a few MB each way) may hold the upstream's bytes.
+    assert sent_while_slow < read_while_slow + 24 * 1024 * 1024, "the upstream was not paused for the slow client"
 
 
 def test_fifty_parallel_streams_complete_with_their_own_content(oa, an, gateway):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 
 import anthropic
 
@@ -63,7 +64,9 @@ def test_unknown_path_and_wrong_method_are_refused_in_dialect(http):
 
 
 def test_keep_alive_serves_many_requests_on_one_client_connection(oa, an, gateway):
-    oa.script(Reply(200, OPENAI_JSON_HEADERS, openai_completion("first")),
+    # The upstream's own hop-by-hop headers must not leak into the client's connection.
+    oa.script(Reply(200, OPENAI_JSON_HEADERS + [("Connection", "close"), ("Keep-Alive", "timeout=1")],
+                    openai_completion("first")),
               Stream(200, OPENAI_SSE_HEADERS, openai_stream_events(["second"], usage=False)))
     an.script(Reply(200, ANTHROPIC_JSON_HEADERS, anthropic_message("third")))
     connection = http.client.HTTPConnection("127.0.0.1", gateway.port, timeout=10)
@@ -88,6 +91,7 @@ def test_keep_alive_serves_many_requests_on_one_client_connection(oa, an, gatewa
             response = connection.getresponse()
             answers.append((response.status, response.read()))
             assert (response.getheader("connection") or "").lower() != "close"
+            assert response.getheader("keep-alive") is None
             assert connection.sock is not None and connection.sock.getsockname() == local_address
     finally:
         connection.close()
@@ -97,6 +101,29 @@ def test_keep_alive_serves_many_requests_on_one_client_connection(oa, an, gatewa
     assert b'"content":"second"' in answers[2][1] and answers[2][1].endswith(b"data: [DONE]\n\n")
     assert json.loads(answers[3][1])["content"][0]["text"] == "third"
     assert json.loads(answers[7][1])["choices"][0]["message"]["content"] == "last one"
+
+
+def test_pipelined_requests_are_answered_in_order(oa, gateway):
+    oa.script(Stream(200, OPENAI_SSE_HEADERS, openai_stream_events(["one"], usage=False)),
+              Reply(200, OPENAI_JSON_HEADERS, openai_completion("two")))
+
+    def post(body: bytes) -> bytes:
+        return (b"POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
+                b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+
+    with socket.create_connection(("127.0.0.1", gateway.port), timeout=10) as sock:
+        sock.sendall(post(b'{"model":"gpt-4o","stream":true,"messages":[]}')
+                     + post(b'{"model":"gpt-4o","messages":[]}')
+                     + post(b'{"model":"echo","messages":[{"role":"user","content":"three"}]}')
+                     + b"GET /health HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n")
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+
+    assert received.count(b"HTTP/1.1 200 OK") == 4
+    order = [received.index(marker) for marker in
+             (b'"content":"one"', b"data: [DONE]", b'"content": "two"', b'"content":"three"', b'{"status":"ok"}')]
+    assert order == sorted(order), received
 
 
 def test_upstream_connections_are_kept_alive_and_reused(oa, openai_client):

@@ -10,10 +10,10 @@ import openai
 import pytest
 
 from harness import event_data, event_name, post_json, split_events
-from mocks.upstream import Reply, Silent, Stream
-from mocks.wire import (ANTHROPIC_JSON_HEADERS, ANTHROPIC_SSE_HEADERS, OPENAI_JSON_HEADERS, OPENAI_SSE_HEADERS,
-                        anthropic_error, anthropic_stream_events, openai_error, openai_stream_events, sse_data,
-                        sse_event)
+from mocks.upstream import Pause, Reply, Silent, Stream
+from mocks.wire import (ANTHROPIC_SSE_HEADERS, OPENAI_JSON_HEADERS, OPENAI_SSE_HEADERS, anthropic_error,
+                        anthropic_message, anthropic_stream_events, openai_completion, openai_error,
+                        openai_stream_events, sse_data, sse_event)
 
 OA_PATH, AN_PATH = "/v1/chat/completions", "/v1/messages"
 USER = [{"role": "user", "content": "hi"}]
@@ -166,7 +166,6 @@ def test_chunked_body_over_the_limit_is_a_413(oa, http):
 
 
 def test_body_exactly_at_the_limit_is_forwarded_whole(oa, http):
-    from mocks.wire import openai_completion
     oa.script(Reply(200, OPENAI_JSON_HEADERS, openai_completion("big")))
     body = body_of_size(LIMIT, "gpt-4o")
 
@@ -280,6 +279,42 @@ OPENAI_ERROR_CHUNK = sse_data({"error": {"message": "The server had an error whi
 FIRST_BYTE_LIMIT = 0.3 + 0.7  # connect + first_byte of the *_short providers
 
 
+@pytest.mark.parametrize("dialect", ["openai", "anthropic"])
+def test_connect_timeout_is_a_504_in_dialect(http, dialect):
+    started = time.monotonic()
+    if dialect == "openai":
+        response = post_json(http, OA_PATH, b'{"model":"gpt-blackhole-1","messages":[]}')
+        error = openai_error_of(response)
+        assert (error["type"], error["code"]) == ("server_error", "timeout")
+    else:
+        response = post_json(http, AN_PATH, b'{"model":"claude-blackhole-1","max_tokens":5,"messages":[]}')
+        assert anthropic_error_of(response)["type"] == "timeout_error"
+    elapsed = time.monotonic() - started
+
+    assert response.status_code == 504
+    assert 0.3 <= elapsed < 0.3 + 1.5, f"answered after {elapsed:.2f}s with a 300 ms connect timeout"
+
+
+def test_total_timeout_ends_a_stream_that_never_goes_idle(oa, http):
+    events = openai_stream_events([f"w{i} " for i in range(40)], usage=False)
+    parts = []
+    for event in events:
+        parts += [event, Pause(0.1)]
+    oa.script(Stream(200, OPENAI_SSE_HEADERS, parts))
+    started = time.monotonic()
+
+    with http.stream("POST", OA_PATH, content=b'{"model":"gpt-total-1","stream":true,"messages":[]}',
+                     headers={"content-type": "application/json"}) as response:
+        received = b"".join(response.iter_raw())
+    elapsed = time.monotonic() - started
+
+    relayed = split_events(received)
+    assert 3 <= len(relayed) < len(events), "the stream was not cut by the 1 s total timeout"
+    assert relayed[:-1] == events[:len(relayed) - 1]
+    assert json.loads(event_data(relayed[-1]))["error"]["code"] == "timeout"
+    assert 1.0 <= elapsed < 2.5, f"a 1 s total timeout ended the stream after {elapsed:.2f}s"
+
+
 @pytest.mark.parametrize("stream", [False, True])
 def test_silent_upstream_is_an_openai_504(oa, http, stream):
     oa.script(Silent())
@@ -315,6 +350,22 @@ def test_sdk_raises_for_an_openai_504(oa, openai_client):
         openai_client.chat.completions.create(model="gpt-slow-1", messages=USER)
     assert raised.value.status_code == 504
     assert raised.value.body["code"] == "timeout"
+
+
+@pytest.mark.parametrize("dialect", ["openai", "anthropic"])
+def test_truncated_non_stream_body_is_a_502_not_a_partial_200(oa, an, http, dialect):
+    full = openai_completion("cut short") if dialect == "openai" else anthropic_message("cut short")
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(full)))]
+    (oa if dialect == "openai" else an).script(Reply(200, headers, full[:len(full) // 2], end="break"))
+
+    if dialect == "openai":
+        response = post_json(http, OA_PATH, b'{"model":"gpt-4o","messages":[]}')
+        assert openai_error_of(response)["type"] == "server_error"
+    else:
+        response = post_json(http, AN_PATH, b'{"model":"claude-haiku-4-5","max_tokens":5,"messages":[]}')
+        assert anthropic_error_of(response)["type"] == "api_error"
+    assert response.status_code == 502
+    assert b"cut short" not in response.content
 
 
 # ---- streams that fail after they started --------------------------------------------------------------------------
@@ -431,8 +482,6 @@ def test_openai_sdk_raises_on_an_upstream_error_chunk_after_200(oa, openai_clien
     assert "processing your request" in raised.value.message
 
 
-@pytest.mark.xfail(strict=True, reason="gateway bug: an upstream OpenAI error chunk is not treated as the stream's "
-                                       "end, so a second, gateway-made error chunk is appended to the relayed bytes")
 def test_openai_upstream_error_chunk_after_200_is_relayed_byte_exact(oa, http):
     events = openai_stream_events(["partial"], usage=False)[:2]
     oa.script(Stream(200, OPENAI_SSE_HEADERS, events + [OPENAI_ERROR_CHUNK]))

@@ -74,7 +74,7 @@ def test_stream_bytes_are_relayed_exactly_across_arbitrary_chunk_boundaries(an, 
         assert response.status_code == 200
         received = b"".join(response.iter_raw())
 
-    assert received == expected
+    assert received == expected == bytes(an.last.sent)
     assert [event_name(e) for e in split_events(received)][-1] == "message_stop"
     assert an.last.body == request_body
     assert response.headers["content-type"] == "text/event-stream; charset=utf-8"
@@ -147,3 +147,17 @@ def test_alias_sends_the_upstream_model_and_every_other_byte_unchanged(an, http)
 
     assert response.json()["content"][0]["text"] == "aliased"
     assert an.last.body == request_body.replace(b'"sonnet","max', b'"claude-sonnet-4-6","max')
+
+
+def test_configured_default_version_and_extra_headers_go_upstream(an, http):
+    an.script(Reply(200, ANTHROPIC_JSON_HEADERS, anthropic_message("extra")))
+
+    post_json(http, PATH, b'{"model":"claude-extra-1","max_tokens":8,"messages":[]}',
+              {"anthropic-beta": "token-efficient-tools-2025-02-19"})
+
+    upstream = an.last
+    assert upstream.header_values("anthropic-version") == ["2023-01-01"]  # the provider's `anthropic_version` option
+    assert upstream.header_values("anthropic-beta") == ["token-efficient-tools-2025-02-19"]
+    assert upstream.header_values("x-team") == ["research"]
+    assert upstream.header_values("x-api-key") == [ANTHROPIC_UPSTREAM_KEY]
+    assert upstream.header("content-type") == "application/json"

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import threading
 
+import openai
+
 from harness import CLIENT_KEY, OPENAI_UPSTREAM_KEY, post_json, split_events
 from mocks.upstream import Reply, Stream, WaitFor
 from mocks.wire import (OPENAI_JSON_HEADERS, OPENAI_SSE_HEADERS, is_openai_usage_event, openai_completion,
@@ -96,7 +98,7 @@ def test_stream_bytes_are_relayed_exactly_across_arbitrary_chunk_boundaries(oa, 
         assert response.status_code == 200
         received = b"".join(response.iter_raw())
 
-    assert received == expected
+    assert received == expected == bytes(oa.last.sent)
     assert oa.last.body == request_body, "a request that already asks for usage must go upstream untouched"
     assert response.headers["content-type"] == "text/event-stream; charset=utf-8"
     assert response.headers["x-request-id"] == "req_mock_openai_0001"
@@ -170,7 +172,6 @@ def test_alias_applies_to_streamed_requests(oa, openai_client):
 
 
 def test_upstream_gets_the_provider_key_and_never_the_clients_credentials(oa, gateway):
-    import openai
     oa.script(Reply(200, OPENAI_JSON_HEADERS, openai_completion("ok")))
     client = openai.OpenAI(base_url=gateway.url + "/v1", api_key=CLIENT_KEY, max_retries=0,
                            default_headers={"x-api-key": "client-x-api-key", "api-key": "client-azure-key",
@@ -185,3 +186,30 @@ def test_upstream_gets_the_provider_key_and_never_the_clients_credentials(oa, ga
     leaked = [(k, v) for k, v in upstream.headers if "client" in v.lower()]
     assert not leaked, f"client credentials reached the upstream: {leaked}"
     assert upstream.header("host") == f"127.0.0.1:{oa.port}"
+
+
+def test_a_chunk_with_both_finish_reason_and_usage_is_not_held_back(oa, http):
+    """Some OpenAI-compatible servers put usage on the finishing chunk; only a usage-only chunk may be held back."""
+    events = openai_stream_events(["x"], usage=False)
+    finishing = json.loads(events[-2][6:])
+    finishing["usage"] = {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}
+    events[-2] = b"data: " + json.dumps(finishing, separators=(",", ":")).encode() + b"\n\n"
+    oa.script(Stream(200, OPENAI_SSE_HEADERS, events))
+
+    response = post_json(http, PATH, b'{"model":"gpt-4o","stream":true,"messages":[]}')
+
+    assert response.content == b"".join(events)
+
+
+def test_organization_project_and_extra_headers_go_upstream(oa, openai_client):
+    oa.script(Reply(200, OPENAI_JSON_HEADERS, openai_completion("org")))
+
+    openai_client.chat.completions.create(model="gpt-org-1", messages=MESSAGES)
+
+    upstream = oa.last
+    assert upstream.header_values("openai-organization") == ["org-mock123"]
+    assert upstream.header_values("openai-project") == ["proj_mock456"]
+    assert upstream.header_values("x-team") == ["research"]
+    assert upstream.header_values("openai-beta") == ["assistants=v2"]
+    assert upstream.header_values("authorization") == [f"Bearer {OPENAI_UPSTREAM_KEY}"]
+    assert upstream.header("content-type") == "application/json"

@@ -8,7 +8,7 @@ import openai
 import pytest
 
 import harness
-from conftest import NORMAL, run_gateway
+from harness import NORMAL, run_gateway
 from mocks.proxies import HTTPProxy, Socks5Proxy
 from mocks.upstream import Reply, Stream
 from mocks.wire import (ANTHROPIC_JSON_HEADERS, ANTHROPIC_SSE_HEADERS, OPENAI_JSON_HEADERS, OPENAI_SSE_HEADERS,
@@ -160,8 +160,6 @@ def test_socks_proxy_refusing_the_credentials_is_a_502(oa, socks, openai_client)
     assert oa.requests == []
 
 
-@pytest.mark.xfail(strict=True, reason="gateway bug: an HTTP upstream proxy's 407 (text/plain, Proxy-Authenticate) is "
-                                       "relayed to the client as if the API had answered, instead of a 502 in dialect")
 def test_http_proxy_refusing_the_credentials_is_a_502(an, web_proxy, anthropic_client):
     with pytest.raises(anthropic.APIStatusError) as raised:
         anthropic_client.messages.create(model="an_http_bad-x", max_tokens=9, messages=USER)

@@ -1,6 +1,13 @@
 /// A growing log of stream events with their arrival times, kept in one contiguous byte buffer so that recording
 /// an event on the relay path costs two appends and no allocation of its own.
+///
+/// The bytes kept are capped (`byteLimit`): past it, events are still timed but their data is not kept, and
+/// `overflowed` says the record holds only the beginning of the response — a 200 MiB stream must not cost the
+/// gateway 200 MiB twice over.
 struct EventLog: Sendable {
+    /// The most bytes one log keeps.
+    static let byteLimit = 16 << 20
+
     struct Entry: Sendable {
         /// Monotonic time the event was seen.
         var at: UInt64
@@ -10,6 +17,8 @@ struct EventLog: Sendable {
 
     private(set) var bytes: [UInt8] = []
     private(set) var entries: [Entry] = []
+    /// Whether data was dropped because of the byte limit.
+    private(set) var overflowed = false
 
     /// An empty log.
     init() {}
@@ -25,6 +34,11 @@ struct EventLog: Sendable {
 
     /// Records one event.
     mutating func append(at time: UInt64, type: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer) {
+        guard bytes.count + type.count + data.count <= Self.byteLimit else {
+            overflowed = true
+            entries.append(Entry(at: time, typeRange: bytes.count..<bytes.count, dataRange: bytes.count..<bytes.count))
+            return
+        }
         let typeStart = bytes.count
         bytes.append(contentsOf: type)
         let dataStart = bytes.count

@@ -57,6 +57,9 @@ struct RecordBuilder: Sendable {
         record["request"] = request
         record["upstream_request"] = trace.upstreamRequestBody.flatMap { $0 == trace.requestBody ? nil : Self.json($0) } ?? .null
         record["response"] = response ?? .null
+        if trace.clientEvents.overflowed || trace.upstreamEvents.overflowed {
+            record["response_truncated_at_bytes"] = .int(EventLog.byteLimit)
+        }
         record["raw_events"] = keepRawEvents ? rawEvents(trace) : .null
         record["timing"] = Self.json(timing)
         record["usage"] = usage.map(Self.json) ?? .null

@@ -39,7 +39,7 @@ final class RecordJournal: Sendable {
                 if access(path, F_OK) == 0 { rename(path, replayPath) }
             }
         }
-        guard let contents = Self.readFile(replayPath) else { return [] }
+        guard let contents = FileSystem.read(replayPath) else { return [] }
         var entries: [ArraySlice<UInt8>] = []
         var offset = 0
         while offset + 8 <= contents.count, Array(contents[offset..<offset + 4]) == Self.magic {
@@ -61,19 +61,5 @@ final class RecordJournal: Sendable {
     /// Deletes the file taken by `takeEntries`.
     func finishReplay() {
         unlink(replayPath)
-    }
-
-    private static func readFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var contents: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count <= 0 { break }
-            contents.append(contentsOf: chunk[..<count])
-        }
-        return contents
     }
 }

@@ -20,7 +20,7 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
     private var framer = SSEFramer()
     private var upstreamIsEventStream = false
     private var upstreamBodyBuffer: [UInt8] = []
-    private var paused = false
+    private let flow = FlowControl()
 
     init(trace: ExchangeTrace, eventLoop: any EventLoop, transport: CurlTransport, options: TransportOptions,
          writer: ClientResponseWriter) {
@@ -52,6 +52,17 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
 
     private var providerStage: PluginStreamContext { stages[0] }
 
+    /// The largest non-streamed upstream body the gateway holds (it is delivered to the plugins as one event).
+    static let maxWholeBodyBytes = 64 << 20
+
+    private func refuseOversizedBody() {
+        upstreamBodyBuffer = []
+        providerStage.receiveFailure(
+            status: LESSLLM_E_UPSTREAM,
+            message: "The upstream's response body exceeds \(Self.maxWholeBodyBytes >> 20) MiB; only streamed (SSE) responses may be larger.")
+        cancelUpstream()
+    }
+
     // MARK: - Client side
 
     /// The client closed its connection: stop the upstream transfer now.
@@ -62,9 +73,7 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
 
     /// The client's socket can (or cannot) take more bytes: resume (or pause) reading from upstream.
     func clientWritabilityChanged(isWritable: Bool) {
-        guard let transferID, paused == isWritable else { return }
-        paused = !isWritable
-        transport.setPaused(transferID, paused)
+        if flow.clientWritable(isWritable), let transferID { transport.resume(transferID) }
     }
 
     // MARK: - UpstreamRequester
@@ -75,7 +84,7 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
         trace.upstreamURL = request.url
         trace.upstreamRequestHeaders = request.headers
         trace.upstreamRequestBody = request.body
-        transferID = transport.start(request, options: options, eventLoop: eventLoop, handler: self)
+        transferID = transport.start(request, options: options, flow: flow, eventLoop: eventLoop, handler: self)
         return transferID != nil
     }
 
@@ -97,8 +106,12 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
     }
 
     func upstreamBody(_ bytes: [UInt8], receivedAt: UInt64) {
+        defer {
+            if flow.relayed(bytes.count), let transferID { transport.resume(transferID) }
+        }
         guard upstreamIsEventStream else {
             upstreamBodyBuffer.append(contentsOf: bytes)
+            if upstreamBodyBuffer.count > Self.maxWholeBodyBytes { refuseOversizedBody() }
             return
         }
         let proceed = bytes.withUnsafeBytes { chunk in

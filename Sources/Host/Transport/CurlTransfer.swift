@@ -10,6 +10,8 @@ final class CurlTransfer: @unchecked Sendable {
     let id: Int
     let easy: UnsafeMutableRawPointer
     let options: TransportOptions
+    /// Back-pressure shared with the exchange.
+    let flow: FlowControl
     private let eventLoop: any EventLoop
     private let handler: NIOLoopBound<any UpstreamResponseHandler>
     private var requestHeaders: UnsafeMutablePointer<curl_slist>?
@@ -26,13 +28,14 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// Prepares the easy handle; nil when libcurl cannot make one.
     init?(
-        id: Int, request: UpstreamRequest, options: TransportOptions, eventLoop: any EventLoop,
+        id: Int, request: UpstreamRequest, options: TransportOptions, flow: FlowControl, eventLoop: any EventLoop,
         handler: any UpstreamResponseHandler
     ) {
         guard let easy = curl_easy_init() else { return nil }
         self.id = id
         self.easy = easy
         self.options = options
+        self.flow = flow
         self.eventLoop = eventLoop
         self.handler = NIOLoopBound(handler, eventLoop: eventLoop)
         let body = UnsafeMutableRawBufferPointer.allocate(byteCount: max(request.body.count, 1), alignment: 1)
@@ -61,7 +64,12 @@ final class CurlTransfer: @unchecked Sendable {
         lessllm_curl_setopt_long(easy, CURLOPT_TIMEOUT_MS, options.totalTimeout.wholeMilliseconds)
         lessllm_curl_setopt_long(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
         lessllm_curl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
-        if let proxy = options.proxy { lessllm_curl_setopt_string(easy, CURLOPT_PROXY, proxy) }
+        if let proxy = options.proxy {
+            lessllm_curl_setopt_string(easy, CURLOPT_PROXY, proxy)
+            // Always tunnel (CONNECT), also to plain-http upstreams: the proxy never sees the request or its key,
+            // and a proxy that refuses us fails the transfer instead of answering in the upstream's place.
+            lessllm_curl_setopt_long(easy, CURLOPT_HTTPPROXYTUNNEL, 1)
+        }
 
         switch request.method {
         case "GET": lessllm_curl_setopt_long(easy, CURLOPT_HTTPGET, 1)
@@ -124,6 +132,12 @@ final class CurlTransfer: @unchecked Sendable {
         let copy = Array(bytes)
         let handler = self.handler
         eventLoop.execute { handler.value.upstreamBody(copy, receivedAt: now) }
+        if flow.received(bytes.count) && !isPaused {
+            // Pausing from inside the write callback is allowed; this chunk is already accepted.
+            isPaused = true
+            flow.paused.store(true, ordering: .relaxed)
+            curl_easy_pause(easy, CURLPAUSE_RECV)
+        }
         return bytes.count
     }
 
@@ -150,12 +164,13 @@ final class CurlTransfer: @unchecked Sendable {
         eventLoop.execute { handler.value.upstreamEnd(failure) }
     }
 
-    /// Pauses or resumes receiving (back-pressure from a slow client).
-    func setPaused(_ paused: Bool) {
-        guard paused != isPaused else { return }
-        isPaused = paused
-        curl_easy_pause(easy, paused ? CURLPAUSE_RECV : 0)
-        if !paused { lastByteAt = MonotonicClock.nanoseconds() }
+    /// Resumes receiving after a back-pressure pause (the write callback may run again right away).
+    func resume() {
+        guard isPaused else { return }
+        isPaused = false
+        flow.paused.store(false, ordering: .relaxed)
+        lastByteAt = MonotonicClock.nanoseconds()
+        curl_easy_pause(easy, 0)
     }
 
     /// libcurl's detailed message for a failed transfer.

@@ -15,7 +15,7 @@ public final class CurlTransport: @unchecked Sendable {
     private enum Command {
         case start(CurlTransfer)
         case cancel(Int)
-        case pause(Int, Bool)
+        case resume(Int)
         case shutdown
     }
 
@@ -46,12 +46,12 @@ public final class CurlTransport: @unchecked Sendable {
     /// Starts a transfer whose response is delivered to `handler` on `eventLoop`.
     /// - Returns: the transfer's id (for cancel/pause), or nil when libcurl could not create a handle.
     func start(
-        _ request: UpstreamRequest, options: TransportOptions, eventLoop: any EventLoop,
+        _ request: UpstreamRequest, options: TransportOptions, flow: FlowControl, eventLoop: any EventLoop,
         handler: any UpstreamResponseHandler
     ) -> Int? {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         guard let transfer = CurlTransfer(
-            id: id, request: request, options: options, eventLoop: eventLoop, handler: handler)
+            id: id, request: request, options: options, flow: flow, eventLoop: eventLoop, handler: handler)
         else { return nil }
         send(.start(transfer))
         return id
@@ -60,8 +60,8 @@ public final class CurlTransport: @unchecked Sendable {
     /// Cancels a transfer; its handler then receives `upstreamEnd(.cancelled)`.
     func cancel(_ id: Int) { send(.cancel(id)) }
 
-    /// Pauses (`true`) or resumes receiving a transfer's response.
-    func setPaused(_ id: Int, _ paused: Bool) { send(.pause(id, paused)) }
+    /// Resumes a transfer its flow control paused.
+    func resume(_ id: Int) { send(.resume(id)) }
 
     /// Cancels every transfer and stops the thread.
     public func shutdown() {
@@ -84,6 +84,7 @@ public final class CurlTransport: @unchecked Sendable {
     private func runLoop() {
         while running {
             runCommands()
+            guard running else { break }
             var stillRunning: Int32 = 0
             curl_multi_perform(multi, &stillRunning)
             collectCompletions()
@@ -110,8 +111,8 @@ public final class CurlTransport: @unchecked Sendable {
                 if let transfer = transfers[id] {
                     remove(transfer, TransportFailure(.cancelled, "cancelled by the gateway"))
                 }
-            case .pause(let id, let paused):
-                transfers[id]?.setPaused(paused)
+            case .resume(let id):
+                transfers[id]?.resume()
             case .shutdown:
                 running = false
             }

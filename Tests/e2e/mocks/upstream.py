@@ -3,7 +3,9 @@
 Tests queue what the next requests get (`script(...)`) or install a `responder(request) -> response`. A response is
 one of:
 
-- `Reply(status, headers, body)` — a whole response with a Content-Length, body bytes exactly as given;
+- `Reply(status, headers, body, end)` — a whole response with a Content-Length (unless the headers give one), body
+  bytes exactly as given; `end="break"` closes the connection right after them (with a larger Content-Length: a
+  truncated body);
 - `Stream(status, headers, parts, end)` — chunked transfer encoding; each `bytes` part goes out as one chunk the moment
   it is reached, `Pause(seconds)` stays silent, `WaitFor(event)` stays silent until a test sets the event; `end` is
   "finish" (terminating chunk), "break" (the connection is closed mid-body) or "hang" (silent until the peer leaves);
@@ -36,6 +38,7 @@ class Reply:
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
     reason: str | None = None
+    end: str = "finish"  # finish | break (close the connection right after the bytes, e.g. to truncate a body)
 
 
 @dataclass
@@ -265,6 +268,10 @@ class MockUpstream:
                     headers.append(("Content-Length", str(len(script.body))))
                 wire.sendall(self._head(script.status, headers, close, script.reason) + script.body)
                 request.sent += script.body
+                if script.end == "break":
+                    request.outcome = "broken"
+                    wire.sock.shutdown(socket.SHUT_RDWR)
+                    return False
                 request.outcome = "complete"
             elif isinstance(script, Stream):
                 headers = list(script.headers) + [("Transfer-Encoding", "chunked")]

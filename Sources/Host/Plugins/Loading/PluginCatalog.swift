@@ -47,17 +47,8 @@ public struct PluginCatalog: Sendable {
 
     /// The `*.so` files directly inside `folder`, sorted by name.
     static func sharedLibraries(in folder: String) -> [String] {
-        guard let directory = opendir(folder) else { return [] }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-            }
-            if name.hasSuffix(".so") && !name.hasPrefix(".") { names.append(name) }
-        }
         let prefix = folder.hasSuffix("/") ? folder : folder + "/"
-        return names.sorted().map { prefix + $0 }
+        return FileSystem.entries(in: folder).filter { $0.hasSuffix(".so") }.sorted().map { prefix + $0 }
     }
 
     private static func canonicalPath(_ path: String) -> String {

@@ -1,0 +1,46 @@
+import NIOHTTP1
+
+/// Who may use the admin listener: everyone on a loopback bind without a token; otherwise only requests that carry
+/// the configured token — `Authorization: Bearer <token>`, the `lessllm_admin` cookie, or `?token=` (which sets the
+/// cookie, so a browser opens the dashboard with the token once).
+struct AdminAccess: Sendable {
+    static let cookieName = "lessllm_admin"
+    let token: String?
+
+    enum Decision: Equatable {
+        case allowed
+        /// Allowed through `?token=`: remember it in a cookie.
+        case allowedSettingCookie(String)
+        case denied
+    }
+
+    func decide(_ request: AdminRequest) -> Decision {
+        guard let token, !token.isEmpty else { return .allowed }
+        if let header = request.headers.first(name: "authorization"), header.hasPrefix("Bearer "),
+           Self.constantTimeEquals(String(header.dropFirst(7)), token) {
+            return .allowed
+        }
+        for cookies in request.headers["cookie"] {
+            for cookie in cookies.split(separator: ";") {
+                let parts = cookie.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: " ") }
+                if parts.count == 2, parts[0] == Self.cookieName, Self.constantTimeEquals(parts[1], token) {
+                    return .allowed
+                }
+            }
+        }
+        if let given = request.query["token"], Self.constantTimeEquals(given, token) {
+            return .allowedSettingCookie("\(Self.cookieName)=\(token); Path=/; HttpOnly; SameSite=Strict")
+        }
+        return .denied
+    }
+
+    /// Compares without leaking where the first difference is.
+    static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+        let a = Array(lhs.utf8), b = Array(rhs.utf8)
+        var difference = UInt8(a.count == b.count ? 0 : 1)
+        for index in 0..<max(a.count, b.count) {
+            difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
+        }
+        return difference == 0
+    }
+}
