@@ -56,7 +56,7 @@ let package = Package(
             ],
             path: "Sources/Host",
             exclude: ["Main"],
-            resources: [.copy("Recording/Pricing/prices.yaml")]
+            resources: [.copy("Recording/Pricing/prices.yaml"), .copy("Dashboard/Assets/dashboard")]
         ),
         .executableTarget(name: "lessllm", dependencies: ["Host"], path: "Sources/Host/Main"),
 

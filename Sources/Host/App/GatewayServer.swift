@@ -1,4 +1,5 @@
 import Dispatch
+import JSONCore
 import Glibc
 import Logging
 import NIOCore
@@ -48,11 +49,34 @@ public final class GatewayServer {
         proxyAddress = proxy.localAddress
         announce("LessLLM proxy listening on http://\(Self.describe(proxy.localAddress, fallback: config.listen.proxy))")
         announce("  OpenAI:    POST /v1/chat/completions    Anthropic: POST /v1/messages")
+        let queryPool = NIOThreadPool(numberOfThreads: 2)
+        queryPool.start()
+        var admin: HTTPListener?
+        if let address = config.listen.admin {
+            let api = DashboardAPI(
+                sink: registry.sinks.first { $0.plugin.info.serves("sink:query") },
+                assets: DashboardAssets(executableDirectory: Executable.directory),
+                access: AdminAccess(token: config.listen.adminToken), pool: queryPool, info: dashboardInfo())
+            do {
+                admin = try HTTPListener.bind(host: address.host, port: address.port, group: group) {
+                    AdminHandler(api: api)
+                }
+            } catch {
+                try? proxy.stopAccepting().wait()
+                transport.shutdown()
+                (recorder as? Recorder)?.shutdown()
+                try? queryPool.syncShutdownGracefully()
+                try? group.syncShutdownGracefully()
+                throw ListenError(address: address.description, underlying: error)
+            }
+            announce("LessLLM dashboard on http://\(Self.describe(admin?.localAddress, fallback: address))/")
+        }
 
         signals.wait()
         logger.info("shutting down", metadata: ["lessllm.shutdown.grace": "\(config.listen.shutdownGrace)"])
         // Stop accepting, let exchanges in flight finish (up to the grace period), then drain the records.
         try? proxy.stopAccepting().wait()
+        try? admin?.stopAccepting().wait()
         let deadline = MonotonicClock.nanoseconds() + UInt64(config.listen.shutdownGrace.wholeMilliseconds) * 1_000_000
         while gateway.activeExchanges > 0 && MonotonicClock.nanoseconds() < deadline { usleep(20_000) }
         if gateway.activeExchanges > 0 {
@@ -60,9 +84,23 @@ public final class GatewayServer {
                            metadata: ["lessllm.exchanges": "\(gateway.activeExchanges)"])
         }
         transport.shutdown()
+        try? queryPool.syncShutdownGracefully()
         try? group.syncShutdownGracefully()
         (recorder as? Recorder)?.shutdown()
         registry.destroyAll()
+    }
+
+    /// What `GET /api/info` answers: the version and the configured names the dashboard offers as filters.
+    private func dashboardInfo() -> String {
+        let models = ModelRouter(routes: config.routes).listedModels
+        let info: JSONValue = [
+            "version": .string(LessLLMCommand.version),
+            "providers": .array(config.providers.map { .string($0.name) }),
+            "models": .array(models.map { .string($0) }),
+            "sinks": .array(config.sinks.map { .string($0.name) }),
+            "query_sink": registry.sinks.first { $0.plugin.info.serves("sink:query") }.map { .string($0.name) } ?? .null,
+        ]
+        return info.serialized()
     }
 
     /// The recorder for the configured sinks (nothing is recorded without a sink).
