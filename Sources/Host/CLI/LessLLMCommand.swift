@@ -9,7 +9,8 @@ public struct LessLLMCommand: ParsableCommand {
         commandName: "lessllm",
         abstract: "An LLM API gateway: OpenAI and Anthropic clients, any provider, every exchange recorded.",
         version: "lessllm \(version) (plugin ABI \(PluginABIVersion.description))",
-        subcommands: [ServerCommand.self, PluginsCommand.self, CheckCommand.self, InitCommand.self])
+        subcommands: [ServerCommand.self, PluginsCommand.self, CheckCommand.self, InitCommand.self, LogsCommand.self,
+                      StatsCommand.self])
 
     public init() {}
 }

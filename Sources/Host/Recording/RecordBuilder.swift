@@ -156,15 +156,17 @@ struct RecordBuilder: Sendable {
 
     static func json(_ cost: Cost) -> JSONValue {
         let price = cost.price
+        // Money is stored to a trillionth of a dollar, so binary floating-point noise never shows in a total.
+        func money(_ value: Double) -> JSONValue { .double((value * 1e12).rounded() / 1e12) }
         return [
-            "total": .double(cost.total), "input": .double(cost.input), "output": .double(cost.output),
-            "cache_read": .double(cost.cacheRead), "cache_write": .double(cost.cacheWrite),
+            "total": money(cost.total), "input": money(cost.input), "output": money(cost.output),
+            "cache_read": money(cost.cacheRead), "cache_write": money(cost.cacheWrite),
             "price": ["pattern": .string(price.pattern), "source": .string(price.source.rawValue),
                       "input": .double(price.input), "output": .double(price.output),
                       "cache_read": price.cacheRead.map(JSONValue.double) ?? .null,
                       "cache_write": price.cacheWrite.map(JSONValue.double) ?? .null],
             "cache_hit_ratio": cost.cacheHitRatio.map(JSONValue.double) ?? .null,
-            "cache_savings": .double(cost.cacheSavings),
+            "cache_savings": money(cost.cacheSavings),
         ]
     }
 
