@@ -68,7 +68,7 @@ let package = Package(
 
         .testTarget(
             name: "HostTests",
-            dependencies: ["Host", "PluginABI", "JSONCore", "PluginKit"],
+            dependencies: ["Host", "PluginABI", "JSONCore", "PluginKit", "CSQLite"],
             path: "Tests/HostTests"
         ),
     ],

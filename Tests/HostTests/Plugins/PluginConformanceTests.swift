@@ -21,7 +21,9 @@ struct PluginConformanceTests {
           arguments: [TestPaths.plugin("OpenAIProvider"), TestPaths.plugin("ClaudeProvider"),
                       TestPaths.plugin("SQLiteSink")])
     func createDestroy(path: String) throws {
-        let harness = try PluginHarness(path: path, config: #"{"name":"x"}"#)
+        let database = try TestPaths.temporaryFolder("conformance-db").appendingPathComponent("x.db").path
+        let options = path.hasSuffix("libSQLiteSink.so") ? #","options":{"path":"\#(database)"}"# : ""
+        let harness = try PluginHarness(path: path, config: #"{"name":"x"\#(options)}"#)
         let info = harness.instance.plugin.info
         #expect(PluginID.isValid(info.id))
         #expect(!info.ops.isEmpty && !info.kinds.isEmpty && !info.version.isEmpty)

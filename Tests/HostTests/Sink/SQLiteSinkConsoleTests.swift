@@ -1,0 +1,150 @@
+import Foundation
+import JSONCore
+import PluginABI
+import Testing
+
+@testable import Host
+
+/// `sink:query` kind sql: the dashboard's read-only SQL console.
+@Suite("SQLite sink: SQL console")
+struct SQLiteSinkConsoleTests {
+    static func fixture() throws -> SinkFixture {
+        let sink = try SinkFixture()
+        var records = (1...3).map { TestRecord(id: "01S\($0)", startedAtMs: baseTimeMs + $0) }
+        records[2].model = "claude-haiku-4-5"
+        try sink.log(records)
+        return sink
+    }
+
+    func sql(_ sink: SinkFixture, _ text: String, _ extra: String = "") throws -> JSONValue {
+        try sink.query(#"{"kind":"sql","sql":\#(JSONString.quoted(text))\#(extra)}"#)
+    }
+
+    @Test("a SELECT returns column names and typed values: integers, reals, text, null and blobs as X'…'")
+    func selectValues() throws {
+        let sink = try Self.fixture()
+        let answer = try sql(sink, """
+            SELECT id, started_at_ms, cost_total, requested_model, error_message, x'00ff10' AS raw,
+                   json_extract(request_json, '$.messages[0].content') AS prompt
+            FROM exchanges ORDER BY id
+            """)
+        #expect(answer["columns"] == ["id", "started_at_ms", "cost_total", "requested_model", "error_message", "raw", "prompt"])
+        #expect(answer["rows"]?[0] == ["01S1", .int(baseTimeMs + 1), 0.01, "gpt-4o", nil, "X'00FF10'", "hello"])
+        #expect(answer["rows"]?[2]?[3] == "claude-haiku-4-5")
+        #expect(answer["row_count"] == 3 && answer["truncated"] == false)
+        let elapsed = try #require(answer["elapsed_ms"]?.doubleValue)
+        #expect(elapsed >= 0 && elapsed < 5000)
+
+        let grouped = try sql(sink, "SELECT requested_model, count(*) AS n FROM exchanges GROUP BY 1 ORDER BY 1")
+        #expect(grouped["rows"] == [["claude-haiku-4-5", 1], ["gpt-4o", 2]])
+        // Reading PRAGMAs work, as statements and as table-valued functions.
+        let info = try sql(sink, "PRAGMA table_info(exchanges)")
+        #expect(info["rows"]?.arrayValue?.count == 44)
+        let viaFunction = try sql(sink, "SELECT name FROM pragma_table_info('exchanges') WHERE pk = 1")
+        #expect(viaFunction["rows"] == [["id"]])
+        #expect(try sql(sink, "PRAGMA user_version")["rows"] == [[2]])
+        #expect(try sql(sink, "select 1; -- a trailing comment\n ;  ")["rows"] == [[1]])
+    }
+
+    @Test("rows stop at max_rows and say the result was truncated")
+    func rowLimit() throws {
+        let sink = try Self.fixture()
+        let limited = try sql(sink, "SELECT id FROM exchanges ORDER BY id", #","max_rows":2"#)
+        #expect(limited["rows"] == [["01S1"], ["01S2"]] && limited["truncated"] == true && limited["row_count"] == 2)
+        let exact = try sql(sink, "SELECT id FROM exchanges", #","max_rows":3"#)
+        #expect(exact["truncated"] == false && exact["row_count"] == 3)
+        // An endless query ends at the limit too, without reading further.
+        let endless = try sql(sink, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT x FROM n")
+        #expect(endless["row_count"] == 1000 && endless["truncated"] == true)
+        #expect(endless["rows"]?[999] == [1000])
+    }
+
+    @Test("a query running past timeout_ms is interrupted with a clear error")
+    func timeLimit() throws {
+        let sink = try Self.fixture()
+        let clock = ContinuousClock()
+        let started = clock.now
+        let slow = try sink.failure(#"""
+            {"kind":"sql","timeout_ms":300,
+             "sql":"WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n"}
+            """#)
+        let elapsed = clock.now - started
+        #expect(slow.status == LESSLLM_E_TIMEOUT)
+        #expect(slow.message.hasPrefix("query exceeded 300 ms (timeout_ms)"))
+        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(5))
+        // The console is usable right after.
+        #expect(try sql(sink, "SELECT count(*) FROM exchanges")["rows"] == [[3]])
+    }
+
+    @Test("writes and statements that change the connection are refused, and nothing changes",
+          arguments: [
+            ("INSERT INTO exchanges (id, started_at_ms, record_json) VALUES ('x', 1, '{}')", "INSERT INTO exchanges"),
+            ("REPLACE INTO exchanges (id, started_at_ms, record_json) VALUES ('01S1', 1, '{}')", "INSERT INTO exchanges"),
+            ("UPDATE exchanges SET outcome = 'ok'", "UPDATE exchanges"),
+            ("DELETE FROM exchanges", "DELETE FROM exchanges"),
+            ("WITH doomed AS (SELECT id FROM exchanges) DELETE FROM exchanges WHERE id IN doomed", "DELETE FROM exchanges"),
+            ("/* harmless? */ DROP TABLE exchanges", "DROP TABLE exchanges"),
+            ("CREATE TABLE notes (x)", "CREATE TABLE notes"),
+            ("CREATE TEMP VIEW v AS SELECT 1", "CREATE VIEW v"),
+            ("ALTER TABLE exchanges ADD COLUMN y", "ALTER TABLE"),
+            ("ATTACH DATABASE '/tmp/lessllm-other.db' AS other", "ATTACH"),
+            ("BEGIN", "BEGIN (transactions)"),
+            ("SAVEPOINT s", "SAVEPOINT"),
+            ("PRAGMA query_only = 0", "PRAGMA query_only = 0"),
+            ("PRAGMA user_version = 9", "PRAGMA user_version = 9"),
+            ("PRAGMA journal_mode = DELETE", "PRAGMA journal_mode = DELETE"),
+            ("PRAGMA wal_checkpoint", "PRAGMA wal_checkpoint"),
+            ("ANALYZE", "ANALYZE"),
+            ("REINDEX", "REINDEX"),
+            ("SELECT load_extension('/tmp/evil.so')", "the function load_extension()"),
+          ])
+    func writesRefused(statement: String, what: String) throws {
+        let sink = try Self.fixture()
+        let failure = try sink.failure(#"{"kind":"sql","sql":\#(JSONString.quoted(statement))}"#)
+        #expect(failure.status == LESSLLM_E_INVALID_REQUEST)
+        #expect(failure.message == "the SQL console is read-only: \(what) is not allowed")
+        let file = try sink.file()
+        #expect(try file.value("SELECT count(*) FROM exchanges") == .integer(3))
+        #expect(try file.value("SELECT count(*) FROM sqlite_master") == .integer(7))
+        #expect(try file.value("PRAGMA user_version") == .integer(2))
+        #expect(try file.value("PRAGMA journal_mode") == .text("wal"))
+    }
+
+    @Test("VACUUM (also VACUUM INTO another file) is refused as a non-SELECT statement")
+    func vacuumRefused() throws {
+        let sink = try Self.fixture()
+        let copy = sink.folder.appendingPathComponent("copy.db").path
+        for statement in ["VACUUM", "VACUUM INTO '\(copy)'"] {
+            let failure = try sink.failure(#"{"kind":"sql","sql":\#(JSONString.quoted(statement))}"#)
+            #expect(failure.status == LESSLLM_E_INVALID_REQUEST)
+            #expect(failure.message.hasPrefix("the SQL console is read-only"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: copy))
+    }
+
+    @Test("more than one statement is refused, whatever the second one is")
+    func multipleStatements() throws {
+        let sink = try Self.fixture()
+        for text in ["SELECT 1; SELECT 2", "SELECT 1; DROP TABLE exchanges", "SELECT 1;\n-- c\nDELETE FROM exchanges;",
+                     "SELECT 1; garbage"] {
+            let failure = try sink.failure(#"{"kind":"sql","sql":\#(JSONString.quoted(text))}"#)
+            #expect(failure.status == LESSLLM_E_INVALID_REQUEST)
+            #expect(failure.message == "the SQL console runs one statement at a time; remove everything after the first ';'")
+        }
+        #expect(try sink.storedCount() == 3)
+    }
+
+    @Test("SQL errors and empty SQL are reported with SQLite's message")
+    func sqlErrors() throws {
+        let sink = try Self.fixture()
+        let syntax = try sink.failure(#"{"kind":"sql","sql":"SELEC 1"}"#)
+        #expect(syntax.status == LESSLLM_E_INVALID_REQUEST)
+        #expect(syntax.message == #"SQL error: near "SELEC": syntax error"#)
+        let missing = try sink.failure(#"{"kind":"sql","sql":"SELECT nope FROM exchanges"}"#)
+        #expect(missing.message == "SQL error: no such column: nope")
+        let comment = try sink.failure(#"{"kind":"sql","sql":"-- nothing here"}"#)
+        #expect(comment.message == "the SQL holds no statement (only comments or whitespace)")
+        let blank = try sink.failure(#"{"kind":"sql","sql":"  \n "}"#)
+        #expect(blank.message == #"a sql query needs "sql": one SELECT statement"#)
+    }
+}
