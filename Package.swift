@@ -19,6 +19,9 @@ let package = Package(
         .library(name: "ClaudeProvider", type: .dynamic, targets: ["ClaudeProvider"]),
         .library(name: "SQLiteSink", type: .dynamic, targets: ["SQLiteSink"]),
         .library(name: "DialectConverter", type: .dynamic, targets: ["DialectConverter"]),
+        // The benchmark's tools (bench/): a fast mock upstream and a streaming load client.
+        .executable(name: "lessllm-bench-upstream", targets: ["BenchUpstream"]),
+        .executable(name: "lessllm-bench-streams", targets: ["BenchStreams"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -65,6 +68,22 @@ let package = Package(
         swiftPlugin("ClaudeProvider"),
         swiftPlugin("SQLiteSink", extra: ["CSQLite", "JSONCore"]),
         swiftPlugin("DialectConverter", extra: ["JSONCore"]),
+
+        // Benchmark tools.
+        .executableTarget(
+            name: "BenchUpstream",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "bench/MockUpstream"),
+        .executableTarget(
+            name: "BenchStreams",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "bench/StreamLoad"),
 
         .testTarget(
             name: "HostTests",

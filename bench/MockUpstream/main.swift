@@ -1,0 +1,2 @@
+// The benchmark's mock upstream (being written).
+print("lessllm-bench-upstream: not written yet")
