@@ -202,4 +202,41 @@ struct ResponseConversionTests {
         #expect(output.failures.first?.1.hasPrefix("The upstream's answer is not valid JSON (") == true)
         #expect(output.failures.first?.1.hasSuffix(#"): {"type":"message","content":["#) == true)
     }
+
+    // MARK: - A streaming client, an upstream that answered with JSON
+
+    @Test("an OpenAI upstream that ignores stream: true still gives an Anthropic streaming client a valid stream")
+    func openAIWholeBodyReplayedAsStream() throws {
+        let (context, output) = try Conversion.response(
+            Conversion.openAIToAnthropicResponse, clientRequest: OpenAIStreamConversionTests.client, stream: true)
+        context.feedBody(Self.completion(choices: #"""
+            [{"index":0,"message":{"role":"assistant","reasoning_content":"Hmm.","content":"Calling.","tool_calls":[
+             {"id":"call_a","type":"function","function":{"name":"f","arguments":"{\"x\":1}"}}]},"finish_reason":"tool_calls"}]
+            """#, usage: #"{"prompt_tokens":12,"completion_tokens":3}"#))
+        #expect(output.header("content-type") == "text/event-stream")
+        #expect(output.parsed == [
+            AnthropicGolden.messageStart(input: 12), AnthropicGolden.ping,
+            AnthropicGolden.thinkingStart(0), AnthropicGolden.thinking(0, "Hmm."), AnthropicGolden.stop(0),
+            AnthropicGolden.textStart(1), AnthropicGolden.text(1, "Calling."), AnthropicGolden.stop(1),
+            AnthropicGolden.toolStart(2, id: "toolu_call_a", name: "f"), AnthropicGolden.inputJSON(2, #"{"x":1}"#), AnthropicGolden.stop(2),
+            AnthropicGolden.messageDelta("tool_use", input: 12, output: 3), AnthropicGolden.messageStop,
+        ])
+        #expect(AnthropicStreamAccumulator.accumulate(output.parsed).problems.isEmpty)
+    }
+
+    @Test("an Anthropic upstream that answered with JSON still gives an OpenAI streaming client a valid stream")
+    func anthropicWholeBodyReplayedAsStream() throws {
+        let (context, output) = try Conversion.response(
+            Conversion.anthropicToOpenAIResponse, clientRequest: AnthropicStreamConversionTests.withUsage, stream: true)
+        context.feedBody(Self.message(content: #"""
+            [{"type":"text","text":"Calling."},{"type":"tool_use","id":"toolu_1","name":"f","input":{"x":1}}]
+            """#, stopReason: "tool_use"))
+        #expect(output.header("content-type") == "text/event-stream")
+        #expect(output.parsed == [
+            OpenAIGolden.role, OpenAIGolden.content("Calling."),
+            OpenAIGolden.chunk(#"{"tool_calls":[{"index":0,"id":"call_toolu_1","type":"function","function":{"name":"f","arguments":""}}]}"#),
+            OpenAIGolden.chunk(#"{"tool_calls":[{"index":0,"function":{"arguments":"{\"x\":1}"}}]}"#),
+            OpenAIGolden.chunk("{}", finish: "tool_calls"), OpenAIGolden.usage(prompt: 12, completion: 3), OpenAIGolden.done,
+        ])
+    }
 }

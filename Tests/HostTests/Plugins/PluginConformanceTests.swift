@@ -19,7 +19,7 @@ struct PluginConformanceTests {
 
     @Test("every plugin loads with valid metadata and creates/destroys cleanly",
           arguments: [TestPaths.plugin("OpenAIProvider"), TestPaths.plugin("ClaudeProvider"),
-                      TestPaths.plugin("SQLiteSink")])
+                      TestPaths.plugin("SQLiteSink"), TestPaths.plugin("DialectConverter")])
     func createDestroy(path: String) throws {
         let database = try TestPaths.temporaryFolder("conformance-db").appendingPathComponent("x.db").path
         let options = path.hasSuffix("libSQLiteSink.so") ? #","options":{"path":"\#(database)"}"# : ""

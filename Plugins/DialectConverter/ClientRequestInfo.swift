@@ -1,0 +1,88 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import JSONCore
+
+/// What converting a response needs to know about the client's original request, read once when the response
+/// stream opens: the model name to echo back, whether an OpenAI client asked for a usage chunk, an Anthropic
+/// client's stop sequences, an input token estimate, and the ids and timestamp the client will see.
+///
+/// Only the few members needed are decoded (one scanning pass over the body, no document tree), because a
+/// coding agent's request can be megabytes.
+///
+/// THREAD: an immutable value.
+struct ClientRequestInfo {
+    /// The exchange id (a ULID: 26 base-32 digits, the first 10 a millisecond timestamp).
+    let exchangeID: String
+    /// The model the client asked for; echoed back in the response, as the real APIs do.
+    let model: String
+    /// `stream_options.include_usage` of an OpenAI client.
+    let includeUsage: Bool
+    /// `stop_sequences` of an Anthropic client.
+    let stopSequences: [String]
+    /// A rough count of the request's input tokens (see `TokenEstimator`).
+    let estimatedInputTokens: Int
+    /// Unix seconds of the exchange, for OpenAI's `created`.
+    let created: Int
+
+    /// `msg_<exchange id>`.
+    var anthropicMessageID: String { "msg_" + exchangeID }
+    /// `chatcmpl-<exchange id>`.
+    var openAICompletionID: String { "chatcmpl-" + exchangeID }
+
+    /// Reads the client's request body; a body that does not scan (the host validated it, so this is unexpected)
+    /// just leaves the defaults.
+    init(body: UnsafeRawBufferPointer, exchangeID: String) {
+        self.exchangeID = exchangeID
+        created = Self.unixSeconds(ofExchangeID: exchangeID) ?? Self.now()
+        var model = ""
+        var includeUsage = false
+        var stopSequences: [String] = []
+        var contentRanges: [Range<Int>] = []
+        let members = (try? JSONScanner.topLevelMembers(in: body)) ?? []
+        for member in members {
+            let slice = UnsafeRawBufferPointer(rebasing: body[member.valueRange])
+            switch member.key {
+            case "model":
+                model = (try? JSONScanner.decodeString(slice)) ?? ""
+            case "stream_options":
+                includeUsage = (try? JSONValue(parsing: slice))?["include_usage"]?.boolValue ?? false
+            case "stop_sequences":
+                stopSequences = ((try? JSONValue(parsing: slice))?.elements ?? []).compactMap(\.stringValue)
+            case "messages", "system", "tools":
+                contentRanges.append(member.valueRange)
+            default:
+                break
+            }
+        }
+        self.model = model
+        self.includeUsage = includeUsage
+        self.stopSequences = stopSequences
+        estimatedInputTokens = TokenEstimator.estimate(body, ranges: contentRanges)
+    }
+
+    /// The millisecond timestamp in a ULID's first 10 base-32 digits, as Unix seconds; nil when it is not one.
+    static func unixSeconds(ofExchangeID id: String) -> Int? {
+        let digits = Array(id.utf8.prefix(10))
+        guard digits.count == 10 else { return nil }
+        var millis: UInt64 = 0
+        for digit in digits {
+            guard let value = crockfordValue(digit) else { return nil }
+            millis = millis << 5 | UInt64(value)
+        }
+        return Int(millis / 1000)
+    }
+
+    private static func crockfordValue(_ byte: UInt8) -> UInt8? {
+        let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+        return alphabet.firstIndex(of: byte).map(UInt8.init)
+    }
+
+    private static func now() -> Int {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Int(time.tv_sec)
+    }
+}

@@ -1,0 +1,51 @@
+import PluginABI
+import PluginKit
+
+/// The response headers a client gets: the content type of what we emit, plus the upstream headers that stay
+/// true after conversion — request ids, `retry-after`, rate-limit headers — each also under the other dialect's
+/// name where one exists (`request-id` ⇄ `x-request-id`, `anthropic-ratelimit-requests-limit` ⇄
+/// `x-ratelimit-limit-requests`…), so the client's SDK finds them where it looks. Reset times are written in
+/// different formats by the two APIs, so they are forwarded under their own names only.
+///
+/// THREAD: pure functions.
+enum ResponseHeaders {
+    /// Anthropic name ⇄ OpenAI name.
+    private static let equivalents: [(anthropic: String, openAI: String)] = [
+        ("request-id", "x-request-id"),
+        ("anthropic-ratelimit-requests-limit", "x-ratelimit-limit-requests"),
+        ("anthropic-ratelimit-requests-remaining", "x-ratelimit-remaining-requests"),
+        ("anthropic-ratelimit-tokens-limit", "x-ratelimit-limit-tokens"),
+        ("anthropic-ratelimit-tokens-remaining", "x-ratelimit-remaining-tokens"),
+    ]
+
+    /// The client's headers.
+    /// - Parameters:
+    ///   - upstream: the upstream response's headers.
+    ///   - contentType: what we emit.
+    ///   - clientIsAnthropic: whether the client speaks the Anthropic dialect.
+    static func forClient(
+        _ upstream: UnsafeBufferPointer<lessllm_header>, contentType: String, clientIsAnthropic: Bool
+    ) -> [(String, String)] {
+        var headers = [("content-type", contentType)]
+        var names: Set<String> = ["content-type"]
+        let incoming = upstream.map { ($0.name.string.lowercased(), $0.value.string) }
+        for (name, value) in incoming where isForwarded(name) && !names.contains(name) {
+            headers.append((name, value))
+            names.insert(name)
+        }
+        for (name, value) in incoming {
+            let translated = equivalents.first { clientIsAnthropic ? $0.openAI == name : $0.anthropic == name }
+                .map { clientIsAnthropic ? $0.anthropic : $0.openAI }
+            if let translated, !names.contains(translated) {
+                headers.append((translated, value))
+                names.insert(translated)
+            }
+        }
+        return headers
+    }
+
+    private static func isForwarded(_ name: String) -> Bool {
+        name == "retry-after" || name == "retry-after-ms" || name == "request-id" || name == "x-request-id"
+            || name.hasPrefix("x-ratelimit-") || name.hasPrefix("anthropic-ratelimit-")
+    }
+}
