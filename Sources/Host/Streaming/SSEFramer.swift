@@ -141,14 +141,7 @@ struct SSEFramer {
         return (UnsafeRawBufferPointer(rebasing: line[..<colon]), UnsafeRawBufferPointer(rebasing: line[valueStart...]))
     }
 
-    private static func equals(_ bytes: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
-        guard bytes.count == name.utf8CodeUnitCount else { return false }
-        return memcmpEqual(bytes.baseAddress, name.utf8Start, bytes.count)
+    private static func equals(_ bytes: UnsafeRawBufferPointer, _ name: String) -> Bool {
+        bytes.count == name.utf8.count && bytes.elementsEqual(name.utf8)
     }
-}
-
-private func memcmpEqual(_ lhs: UnsafeRawPointer?, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-    guard let lhs else { return count == 0 }
-    for offset in 0..<count where lhs.load(fromByteOffset: offset, as: UInt8.self) != rhs[offset] { return false }
-    return true
 }
