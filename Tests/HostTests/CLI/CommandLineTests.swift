@@ -163,6 +163,20 @@ struct CommandLineTests {
             + "(no providers are defined)\n")
     }
 
+    @Test("server refuses to start when a plugin in the folder is broken, naming the file")
+    func serverRefusesBrokenPlugin() throws {
+        let plugins = folder.appendingPathComponent("plugins.d")
+        try FileManager.default.createDirectory(at: plugins, withIntermediateDirectories: true)
+        let broken = try CPluginCompiler.build(source: TestPaths.fixture("plugins/test_plugin.c"), into: plugins,
+                                               name: "major2", defines: ["TABLE_MAJOR=2"])
+        let config = try TestConfig.write(in: folder, pluginsFolder: plugins, body: Self.providerBody)
+        let result = try lessllm("server", "--config", config.path)
+        expectCleanFailure(result)
+        #expect(result.stderr == "error: \(broken): ABI major mismatch: the plugin table was built for ABI 2.0, "
+            + "this host speaks ABI 1.x\n")
+        #expect(result.stdout.isEmpty)
+    }
+
     @Test("server says which address it cannot bind")
     func serverAddressInUse() throws {
         let config = try TestConfig.write(in: folder, body: Self.providerBody)
