@@ -65,3 +65,72 @@ def test_self_signed_upstream_is_refused_with_a_502_in_the_clients_dialect(tmp_p
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+NGINX_CONF = """
+daemon off;
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    log_format proto '$server_protocol $request_method $request_uri';
+    access_log {dir}/access.log proto;
+    client_body_temp_path {dir}; proxy_temp_path {dir}; fastcgi_temp_path {dir}; uwsgi_temp_path {dir}; scgi_temp_path {dir};
+    server {{
+        listen 127.0.0.1:{port} ssl http2;
+        ssl_certificate {cert};
+        ssl_certificate_key {key};
+        location /v1/chat/completions {{
+            default_type application/json;
+            return 200 '{{"id":"chatcmpl-h2","object":"chat.completion","created":1,"model":"gpt-4o","choices":[{{"index":0,"message":{{"role":"assistant","content":"over h2"}},"finish_reason":"stop"}}],"usage":{{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}}}';
+        }}
+    }}
+}}
+"""
+
+
+def test_a_configured_ca_file_is_trusted_and_http2_is_used_when_the_upstream_offers_it(tmp_path):
+    import shutil
+    import socket
+
+    import pytest
+
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if shutil.os.path.exists("/usr/sbin/nginx") else None)
+    if nginx is None:
+        pytest.skip("nginx is not installed (scripts/setup --test installs nginx-light)")
+    key, cert = _self_signed(tmp_path)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (tmp_path / "nginx.conf").write_text(NGINX_CONF.format(dir=tmp_path, port=port, cert=cert, key=key))
+    server = subprocess.Popen([nginx, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        for _ in range(100):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            server.poll()
+            assert server.returncode is None, server.stderr.read().decode()
+            threading.Event().wait(0.05)
+        config = {
+            "listen": {"proxy": "127.0.0.1:0", "admin": "off"},
+            "plugins": {"files": [str(plugin_dir() / "libOpenAIProvider.so")], "folder": str(tmp_path / "none")},
+            "providers": {"h2": {"plugin": "dev.lessllm.provider.openai", "base_url": f"https://127.0.0.1:{port}/v1",
+                                 "api_key": "sk-test-h2", "ca_file": str(cert)}},
+            "routes": [{"model": "gpt-4o", "provider": "h2"}],
+        }
+        gateway = Gateway(config, tmp_path).start()
+        try:
+            response = httpx.post(f"{gateway.url}/v1/chat/completions",
+                                  json={"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}, timeout=10)
+            assert response.status_code == 200
+            assert response.json()["choices"][0]["message"]["content"] == "over h2"
+        finally:
+            gateway.stop()
+        log = (tmp_path / "access.log").read_text().splitlines()
+        assert log == ["HTTP/2.0 POST /v1/chat/completions"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -20,5 +20,6 @@ extension TransportOptions {
         idleTimeout = config.timeouts.idle
         totalTimeout = config.timeouts.total
         proxy = config.proxy
+        caFile = config.caFile
     }
 }

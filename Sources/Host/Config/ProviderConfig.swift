@@ -27,6 +27,9 @@ public struct ProviderConfig: Sendable, Equatable, CustomStringConvertible {
     public let apiKey: String?
     /// The upstream proxy URL (`http`, `https`, `socks5`, `socks5h`); nil for a direct connection.
     public let proxy: String?
+    /// PEM file of the certificate authorities to trust for this upstream instead of the system's (resolved against
+    /// the configuration file's directory); nil for the system's.
+    public let caFile: String?
     /// Upstream timeouts.
     public let timeouts: Timeouts
     /// Extra headers sent upstream, in file order.
@@ -35,7 +38,7 @@ public struct ProviderConfig: Sendable, Equatable, CustomStringConvertible {
     public let options: YAMLNode?
 
     /// The keys valid in a provider's mapping.
-    static let keys = ["plugin", "base_url", "api_key", "proxy", "timeouts", "headers", "options"]
+    static let keys = ["plugin", "base_url", "api_key", "proxy", "ca_file", "timeouts", "headers", "options"]
     /// The keys valid in `timeouts`.
     static let timeoutKeys = ["connect", "first_byte", "idle", "total"]
 
@@ -70,10 +73,15 @@ public struct ProviderConfig: Sendable, Equatable, CustomStringConvertible {
         let apiKey = try mapping.string("api_key")
         let proxy = try mapping.value("proxy", expected: "a proxy URL with scheme http, https, socks5 or socks5h",
                                       parse: { $0.isEmpty ? "" : UpstreamURL.proxyURL($0) })
+        var caFile: String?
+        if let file = try mapping.string("ca_file"), !file.value.isEmpty {
+            caFile = try context.resolve(file.value, against: context.baseDirectory, keyPath: mapping.path("ca_file"),
+                                         at: file.mark)
+        }
         return ProviderConfig(
             name: entry.key, mark: entry.keyMark, plugin: plugin,
             baseURL: baseURL.flatMap { $0.value.isEmpty ? nil : $0.value }, apiKey: apiKey?.value,
-            proxy: proxy.flatMap { $0.value.isEmpty ? nil : $0.value },
+            proxy: proxy.flatMap { $0.value.isEmpty ? nil : $0.value }, caFile: caFile,
             timeouts: try decodeTimeouts(mapping), headers: try decodeHeaders(mapping), options: try mapping.options())
     }
 

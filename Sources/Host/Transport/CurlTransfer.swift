@@ -64,6 +64,7 @@ final class CurlTransfer: @unchecked Sendable {
         lessllm_curl_setopt_long(easy, CURLOPT_TIMEOUT_MS, options.totalTimeout.wholeMilliseconds)
         lessllm_curl_setopt_long(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
         lessllm_curl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
+        if let caFile = options.caFile { lessllm_curl_setopt_string(easy, CURLOPT_CAINFO, caFile) }
         if let proxy = options.proxy {
             lessllm_curl_setopt_string(easy, CURLOPT_PROXY, proxy)
             // Always tunnel (CONNECT), also to plain-http upstreams: the proxy never sees the request or its key,

@@ -10,6 +10,8 @@ public struct TransportOptions: Sendable, Equatable {
     public var totalTimeout: Duration = .seconds(3600)
     /// `http://`, `https://`, `socks5://` or `socks5h://` proxy URL (credentials in it go only to the proxy).
     public var proxy: String?
+    /// PEM file of the certificate authorities to trust instead of the system's.
+    public var caFile: String?
 
     /// Default options.
     public init() {}

@@ -9,6 +9,10 @@ export class ApiError extends Error {
 }
 
 let unauthorizedHandler = () => {};
+let refused = false;
+
+/** True after a 401 until a request succeeds again: polling pauses instead of hammering the server. */
+export const denied = () => refused;
 
 /** Called with the server's message whenever a request is refused for lack of the admin token. */
 export function onUnauthorized(handler) {
@@ -52,8 +56,12 @@ async function parse(response) {
   }
   if (!response.ok) {
     const message = body?.error?.message || `HTTP ${response.status} ${response.statusText}`;
-    if (response.status === 401) unauthorizedHandler(message);
+    if (response.status === 401) {
+      refused = true;
+      unauthorizedHandler(message);
+    }
     throw new ApiError(response.status, message);
   }
+  refused = false;
   return body;
 }

@@ -66,7 +66,7 @@ function frame({ title, testid, legend, height }) {
   const root = h("figure", { class: "chart", testid },
     h("figcaption", null, h("span", { class: "chart-title" }, title),
       legend && legend.length > 1 ? h("span", { class: "legend" }, legend.map(({ name, color }) =>
-        h("span", { class: "legend-item" }, h("i", { style: `background:${color}` }), name))) : null),
+        h("span", { class: "legend-item" }, h("i", { style: { background: color } }), name))) : null),
     area);
   return { root, svg, tip, area };
 }
@@ -82,7 +82,7 @@ function pointer(svg, event) {
 function showTip({ svg, tip, area }, x, y, heading, rows) {
   tip.replaceChildren(h("div", { class: "tip-head" }, heading),
     ...rows.map(([color, name, value]) => h("div", { class: "tip-row" },
-      color ? h("i", { style: `background:${color}` }) : null, h("span", null, name), h("b", null, value))));
+      color ? h("i", { style: { background: color } }) : null, h("span", null, name), h("b", null, value))));
   tip.hidden = false;
   const scale = svg.getBoundingClientRect().width / WIDTH;
   const left = x * scale + 12;

@@ -69,8 +69,9 @@ export class DetailPanel {
     const route = record.route || {};
     const fact = (label, testid, raw, ...value) => h("div", { class: "fact" }, h("span", null, label),
       h("b", { testid, "data-value": rawText(raw) }, ...value));
-    const model = route.upstream_model && route.upstream_model !== route.requested_model
-      ? `${route.requested_model ?? "—"} → ${route.upstream_model}` : route.requested_model ?? "—";
+    const requested = route.requested_model ?? record.requested_model ?? null; // a rejected request has no route
+    const model = route.upstream_model && route.upstream_model !== requested
+      ? `${requested ?? "—"} → ${route.upstream_model}` : requested ?? "—";
     const upstreamDialect = route.upstream_dialect ? ` (${route.upstream_dialect})` : "";
     replace(this.header, this.closeButton(),
       h("h2", null, "Exchange ", h("code", { testid: "detail-id" }, record.id)),
@@ -79,7 +80,7 @@ export class DetailPanel {
         fact("Route", "detail-route", route.provider ?? null,
           `${record.client?.dialect ?? "—"} → ${route.provider ?? "no provider"}${upstreamDialect}`,
           route.converted ? h("span", { class: "tag" }, "converted") : null),
-        fact("Model", "detail-model", route.requested_model ?? null, model),
+        fact("Model", "detail-model", requested, model),
         fact("Stream", "detail-stream", record.stream, record.stream ? "yes" : "no"),
         fact("Outcome", "detail-outcome", record.outcome, outcomeBadge(record.outcome)),
         fact("Status", "detail-status", record.http?.status ?? null, String(record.http?.status ?? "—")),

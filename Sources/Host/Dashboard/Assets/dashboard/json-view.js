@@ -42,7 +42,7 @@ function copy(value, button) {
     return;
   }
   // Plain http from another machine is not a secure context (no clipboard API): copy from a hidden textarea.
-  const area = h("textarea", { style: "position:fixed;top:0;left:0;opacity:0" });
+  const area = h("textarea", { style: { position: "fixed", top: "0", left: "0", opacity: "0" } });
   area.value = text;
   document.body.append(area);
   area.select();

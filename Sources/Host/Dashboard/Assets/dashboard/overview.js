@@ -37,7 +37,8 @@ export class OverviewPage {
   show() {
     this.refresh();
     clearInterval(this.timer);
-    this.timer = setInterval(() => { if (!document.hidden) this.refresh(); }, REFRESH_MS);
+    this.timer = setInterval(() => { if (!document.hidden && !api.denied()) this.refresh({ quiet: true }); },
+      REFRESH_MS);
   }
 
   hide() {
@@ -51,15 +52,17 @@ export class OverviewPage {
     this.refresh();
   }
 
-  async refresh() {
+  /** Loads and draws; a `quiet` (timed) refresh leaves the charts alone when nothing changed, so a hovered
+   * tooltip is not wiped every 10 s (it still redraws once a minute, to move the time axis on). */
+  async refresh({ quiet = false } = {}) {
     const generation = ++this.generation;
     const range = rangeByKey(this.rangeKey);
     this.buttons.forEach((button, i) => button.classList.toggle("active", RANGES[i].key === range.key));
     this.root.dataset.range = range.key;
-    this.root.dataset.loaded = "false";
+    if (!quiet) this.root.dataset.loaded = "false";
     try {
       const now = Date.now();
-      const { from, bucket } = await this.window(range, now);
+      const { from, chartFrom, bucket } = await this.window(range, now);
       const base = { from_ms: from };
       const [byTime, byModel, byProvider] = await Promise.all([
         api.get("/api/stats", { ...base, group_by: "time", bucket_ms: bucket }),
@@ -68,8 +71,14 @@ export class OverviewPage {
       ]);
       if (generation !== this.generation) return;
       this.error.hidden = true;
-      this.renderTotals(byTime.totals);
-      this.renderCharts(byTime, byModel, byProvider, { from: from ?? byTime.groups[0]?.key, to: now, bucket });
+      const signature = JSON.stringify([range.key, bucket, byTime.groups, byModel.groups, byProvider.groups]);
+      const unchanged = quiet && signature === this.signature && now - this.drawnAt < 60_000;
+      if (!unchanged) {
+        this.renderTotals(byTime.totals);
+        this.renderCharts(byTime, byModel, byProvider, { from: chartFrom, to: now, bucket });
+        this.signature = signature;
+        this.drawnAt = now;
+      }
       this.updated.textContent = `updated ${fmt.clock(now)}`;
       this.root.dataset.loaded = "true";
     } catch (error) {
@@ -79,14 +88,25 @@ export class OverviewPage {
     }
   }
 
-  /** The range's start and bucket width; for "all", from the oldest stored exchange. */
+  /**
+   * The range's start (`from`, for the API; none for "all"), where the time axis starts, and the bucket width.
+   * "All" spans from the oldest stored exchange (at least a minute, so a young log still has an axis); the API
+   * gives no time extent, so the oldest is the last item of the list.
+   */
   async window(range, now) {
-    if (range.span !== null) return { from: fromMs(range, now), bucket: range.bucket };
+    if (range.span !== null) {
+      const from = fromMs(range, now);
+      return { from, chartFrom: from, bucket: range.bucket };
+    }
+    let start = now;
     const newest = await api.get("/api/exchanges", { limit: 1 });
-    if (!newest.total) return { from: undefined, bucket: 60_000 };
-    const oldest = await api.get("/api/exchanges", { limit: 1, offset: newest.total - 1 });
-    const start = oldest.items[0]?.started_at_ms ?? now;
-    return { from: undefined, bucket: bucketFor(Math.max(1000, now - start)) };
+    if (newest.total) {
+      const oldest = await api.get("/api/exchanges", { limit: 1, offset: newest.total - 1 });
+      start = oldest.items[0]?.started_at_ms ?? now;
+    }
+    const span = Math.max(60_000, now - start);
+    const bucket = bucketFor(span);
+    return { from: undefined, chartFrom: Math.min(start, now - span), bucket };
   }
 
   renderTotals(totals) {
@@ -124,10 +144,11 @@ export class OverviewPage {
     const percentileSeries = (field) => PERCENTILES.map(([p, color]) =>
       ({ name: p, color, values: groups.map((group) => group[field][p]) }));
     const every = `per ${fmt.span(bucket)}`;
-    const tokenRows = (answer) => answer.groups.map((group) => ({ label: group.key ?? "(none)",
+    const label = (group) => group.key ?? "(not routed)"; // a rejected request has no model or provider
+    const tokenRows = (answer) => answer.groups.map((group) => ({ label: label(group),
       values: TOKEN_SERIES.map((one) => group.tokens[one.key]) }));
     const costRows = (answer) => answer.groups.filter((group) => group.priced > 0)
-      .map((group) => ({ label: group.key ?? "(none)", values: [group.cost_total] }))
+      .map((group) => ({ label: label(group), values: [group.cost_total] }))
       .sort((a, b) => b.values[0] - a.values[0]);
     const compactTokens = (v) => (v >= 1e6 ? `${v / 1e6}M` : v >= 1e3 ? `${v / 1e3}k` : String(v));
     replace(this.charts,

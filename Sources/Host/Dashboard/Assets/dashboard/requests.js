@@ -37,8 +37,10 @@ export class RequestsPage {
     this.error = h("div", { class: "error-box", hidden: true, testid: "requests-error" });
     this.tbody = h("tbody", { testid: "requests-body" });
     this.empty = h("div", { class: "empty", hidden: true, testid: "requests-empty" }, "No exchange matches.");
-    this.prev = h("button", { type: "button", testid: "page-prev", onclick: () => this.page(-1) }, "← Newer");
-    this.next = h("button", { type: "button", testid: "page-next", onclick: () => this.page(1) }, "Older →");
+    this.prev = h("button", { type: "button", disabled: true, testid: "page-prev", onclick: () => this.page(-1) },
+      "← Newer");
+    this.next = h("button", { type: "button", disabled: true, testid: "page-next", onclick: () => this.page(1) },
+      "Older →");
     const headings = ["Time", "Client → provider", "Model", "Stream", "Outcome", "TTFT", "Latency", "Tokens in / out",
       "Cost"];
     replace(root,
@@ -163,7 +165,7 @@ export class RequestsPage {
   }
 
   poll() {
-    if (!this.live.checked || document.hidden || this.busy) return;
+    if (!this.live.checked || document.hidden || this.busy || api.denied()) return;
     if (this.offset === 0) this.load(); else this.countNewer();
   }
 
