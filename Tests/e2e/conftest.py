@@ -16,6 +16,7 @@ import anthropic
 import openai
 import pytest
 
+import dashboard_env
 import harness
 from harness import NORMAL, SHORT, run_gateway
 from mocks.upstream import MockUpstream
@@ -181,6 +182,29 @@ def fresh_gateway(lessllm_bin, oa_server, an_server, dead_port, blackhole_port, 
     """A gateway process of its own for one test (for measurements another test's traffic would disturb)."""
     yield from run_gateway(standard_config(oa_server, an_server, dead_port, blackhole_port, echo_plugins),
                            tmp_path_factory, "fresh-gateway")
+
+
+@pytest.fixture(scope="module")
+def recorded_dashboard(lessllm_bin, oa_server, an_server, echo_plugins, tmp_path_factory):
+    """A gateway with the SQLite sink and the dashboard on, after a few real exchanges were recorded and stored
+    (see `dashboard_env`); one per test module."""
+    db_path = tmp_path_factory.mktemp("dashboard-db") / "lessllm.db"
+    oa_server.reset()
+    an_server.reset()
+    config = dashboard_env.dashboard_config(oa_server, an_server, echo_plugins, db_path)
+    for gateway in run_gateway(config, tmp_path_factory, "dashboard-gateway"):
+        recorded = dashboard_env.Recorded(gateway, db_path)
+        dashboard_env.record_exchanges(recorded, oa_server, an_server)
+        yield recorded
+
+
+@pytest.fixture(scope="module")
+def token_dashboard(lessllm_bin, oa_server, an_server, echo_plugins, tmp_path_factory):
+    """A gateway whose dashboard requires `dashboard_env.ADMIN_TOKEN` (loopback bind, empty log)."""
+    db_path = tmp_path_factory.mktemp("token-db") / "lessllm.db"
+    config = dashboard_env.dashboard_config(oa_server, an_server, echo_plugins, db_path,
+                                            token=dashboard_env.ADMIN_TOKEN)
+    yield from run_gateway(config, tmp_path_factory, "token-gateway")
 
 
 # ---- clients -------------------------------------------------------------------------------------------------------

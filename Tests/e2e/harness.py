@@ -47,10 +47,20 @@ class Gateway:
         self.stderr_path = workdir / f"{name}.stderr"
         self.proc: subprocess.Popen | None = None
         self.port: int | None = None
+        self.admin_port: int | None = None  # the dashboard's port, when `listen.admin` is not off
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def admin_url(self) -> str:
+        assert self.admin_port is not None, "this gateway has no admin listener (listen.admin: off)"
+        return f"http://127.0.0.1:{self.admin_port}"
+
+    @property
+    def wants_admin(self) -> bool:
+        return self.config.get("listen", {}).get("admin", "127.0.0.1:8501") != "off"
 
     @property
     def pid(self) -> int:
@@ -67,11 +77,15 @@ class Gateway:
                                          cwd=self.workdir)
         deadline = time.monotonic() + timeout
         prefix = "LessLLM proxy listening on http://"
+        admin_prefix = "LessLLM dashboard on http://"  # printed after the proxy line when the admin listener is on
         while True:
             for line in self.stdout_path.read_text(errors="replace").splitlines():
                 if line.startswith(prefix):
                     self.port = int(line[len(prefix):].rsplit(":", 1)[1])
-                    return self
+                elif line.startswith(admin_prefix):
+                    self.admin_port = int(line[len(admin_prefix):].rstrip("/").rsplit(":", 1)[1])
+            if self.port is not None and (self.admin_port is not None or not self.wants_admin):
+                return self
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode} before listening:\n"
                                    + self.stderr_text())
