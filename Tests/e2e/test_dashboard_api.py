@@ -348,9 +348,18 @@ def token_client(token_dashboard):
         yield client
 
 
-@pytest.mark.parametrize("path", ["/api/info", "/api/exchanges", "/", "/assets/app.js"])
+@pytest.mark.parametrize("path", ["/api/info", "/api/exchanges", "/api/stats", "/api/exchanges/01ANY"])
 def test_token_required(token_client, path):
     assert_error(token_client.get(path), 401, "token")
+
+
+@pytest.mark.parametrize("path", ["/", "/assets/app.js"])
+def test_page_files_load_without_the_token_and_forbid_framing(token_client, path):
+    # The page's own files hold no data; they load so the page can ask for the token. Data stays behind it.
+    response = token_client.get(path)
+    assert response.status_code == 200 and len(response.content) > 100
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "DENY"
 
 
 @pytest.mark.parametrize("how", ["bearer", "cookie", "query"])

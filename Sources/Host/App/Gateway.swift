@@ -57,7 +57,7 @@ final class Gateway: Sendable {
                 trace.responseBytes = body.utf8.count
                 Array(body.utf8).withUnsafeBytes { trace.clientEvents.append(at: trace.finishedAt, type: .init(start: nil, count: 0), data: $0) }
                 recorder.submit(trace)
-                fail(error, dialect, keepAlive, context, onFinished)
+                fail(error, dialect, keepAlive, context, onFinished, exchangeID: trace.id)
                 return nil
             }
         }
@@ -80,9 +80,10 @@ final class Gateway: Sendable {
 
     private func fail(
         _ error: GatewayError, _ dialect: Dialect, _ keepAlive: Bool, _ context: ChannelHandlerContext,
-        _ onFinished: () -> Void
+        _ onFinished: () -> Void, exchangeID: String? = nil
     ) {
         SimpleResponse.write(error.body(for: dialect), status: HTTPResponseStatus(statusCode: error.status),
+                             extraHeaders: exchangeID.map { [("x-lessllm-exchange-id", $0)] } ?? [],
                              keepAlive: keepAlive, context: context)
         onFinished()
     }

@@ -97,6 +97,7 @@ public final class GatewayServer {
             "version": .string(LessLLMCommand.version),
             "providers": .array(config.providers.map { .string($0.name) }),
             "models": .array(models.map { .string($0) }),
+            "dialects": .array(Dialect.allCases.map { .string($0.rawValue) }),
             "sinks": .array(config.sinks.map { .string($0.name) }),
             "query_sink": registry.sinks.first { $0.plugin.info.serves("sink:query") }.map { .string($0.name) } ?? .null,
         ]

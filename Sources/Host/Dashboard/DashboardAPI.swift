@@ -25,7 +25,9 @@ final class DashboardAPI: Sendable {
     /// Answers one request (on `eventLoop`).
     func respond(to request: AdminRequest, on eventLoop: any EventLoop) -> EventLoopFuture<AdminResponse> {
         let decision = access.decide(request)
-        guard decision != .denied else {
+        // The page's own files hold no data: they load without the token, so the page can ask for it.
+        let isPageFile = request.method == .GET && !request.path.hasPrefix("/api/")
+        guard decision != .denied || isPageFile else {
             return eventLoop.makeSucceededFuture(.error(
                 "This dashboard needs the admin token: send 'Authorization: Bearer <token>' or open it once with "
                     + "?token=<token>.", status: .unauthorized))
@@ -63,8 +65,11 @@ final class DashboardAPI: Sendable {
 
     private func asset(_ name: String) -> AdminResponse {
         guard let file = assets.file(name) else { return .error("No such file: \(name).", status: .notFound) }
-        return AdminResponse(status: .ok, contentType: file.contentType, body: file.bytes,
-                             headers: [("cache-control", "no-cache")])
+        return AdminResponse(status: .ok, contentType: file.contentType, body: file.bytes, headers: [
+            ("cache-control", "no-cache"),
+            ("content-security-policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"),
+            ("x-frame-options", "DENY"),
+        ])
     }
 
     /// Builds the sink query (bad parameters → 400 right away) and runs it on the pool.

@@ -28,7 +28,7 @@ struct RecordBuilder: Sendable {
                 ResponseAnalysis.carriesContent(trace.clientEvents.data(of: $0), type: trace.clientEvents.type(of: $0),
                                                 dialect: clientDialect)
             }.map(\.at)
-            : (trace.failure == nil ? trace.clientEvents.entries.map(\.at) : [])
+            : (Self.succeeded(trace) ? trace.clientEvents.entries.map(\.at) : [])
         let timing = ExchangeTiming(trace: trace, contentTimes: contentTimes, outputTokens: usage?.output ?? 0)
         let model = trace.upstreamModel ?? trace.requestedModel ?? ""
         let price = prices.price(for: model) ?? trace.requestedModel.flatMap { prices.price(for: $0) }
@@ -41,14 +41,14 @@ struct RecordBuilder: Sendable {
             "client": ["dialect": .string(clientDialect.rawValue), "ip": .string(trace.clientIP),
                        "user_agent": .string(trace.userAgent)],
         ]
-        record["route"] = trace.provider == nil ? .null : [
-            "provider": .string(trace.provider ?? ""), "provider_plugin": .string(trace.providerPlugin ?? ""),
-            "upstream_dialect": .string(upstreamDialect.rawValue),
+        record["route"] = [
+            "provider": trace.provider.map(JSONValue.string) ?? .null,
+            "provider_plugin": trace.providerPlugin.map(JSONValue.string) ?? .null,
+            "upstream_dialect": trace.provider == nil ? .null : .string(upstreamDialect.rawValue),
             "requested_model": trace.requestedModel.map(JSONValue.string) ?? .null,
             "upstream_model": trace.upstreamModel.map(JSONValue.string) ?? .null,
             "converted": .bool(upstreamDialect != clientDialect),
         ]
-        record["requested_model"] = trace.requestedModel.map(JSONValue.string) ?? .null
         record["stream"] = .bool(trace.stream)
         let (outcome, error) = Self.outcome(trace)
         record["outcome"] = .string(outcome)
@@ -69,9 +69,17 @@ struct RecordBuilder: Sendable {
 
     // MARK: - Parts
 
+    /// Whether the client got a successful answer (nothing failed, and every status on the way was 2xx).
+    static func succeeded(_ trace: ExchangeTrace) -> Bool {
+        trace.failure == nil && (200..<300).contains(trace.responseStatus)
+            && trace.upstreamStatus.map { (200..<300).contains($0) } ?? true
+    }
+
     private func usage(_ reported: TokenUsage?, request: JSONValue, response: JSONValue?, trace: ExchangeTrace) -> TokenUsage? {
         if let reported { return reported }
-        guard trace.provider != nil, trace.failure == nil || !trace.clientEvents.isEmpty else { return nil }
+        // Estimate only what was generated: an answer that succeeded, or a stream cut short after it started.
+        let partialStream = trace.responseIsEventStream && !trace.clientEvents.isEmpty
+        guard trace.provider != nil, Self.succeeded(trace) || partialStream else { return nil }
         // Nothing reported: estimate from the text, and say so.
         let input = ResponseAnalysis.estimateTokens(Self.text(in: request["messages"]) + Self.text(in: request["system"]))
         let output = ResponseAnalysis.estimateTokens(
