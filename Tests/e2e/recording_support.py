@@ -71,7 +71,7 @@ def test_sink_lib(tmp_path_factory) -> Path:
 
 def recording_config(oa: MockUpstream, an: MockUpstream, echo_folder: Path, *, db_path: Path | None = None,
                      sink_lib: Path | None = None, sink_options: dict | None = None, recording: dict | None = None,
-                     prices: dict | None = None, grace: str = "10s", timeouts: dict | None = None) -> dict:
+                     prices: dict | None = None, grace: str = "10s") -> dict:
     """A gateway on the two mocks and the C echo provider, recording into the SQLite sink (`db_path`) and/or the C
     test sink (`sink_lib`, with `sink_options`: path, delay_ms, fail_first).
 
@@ -81,9 +81,9 @@ def recording_config(oa: MockUpstream, an: MockUpstream, echo_folder: Path, *, d
     short = {"connect": "300ms", "first_byte": "700ms", "idle": "700ms"}
     providers = {
         "oa": harness.provider("dev.lessllm.provider.openai", oa.base_url + "/v1", OPENAI_KEY,
-                               timeouts=timeouts or harness.NORMAL),
+                               timeouts=harness.NORMAL),
         "an": harness.provider("dev.lessllm.provider.anthropic", an.base_url, ANTHROPIC_KEY,
-                               timeouts=timeouts or harness.NORMAL),
+                               timeouts=harness.NORMAL),
         "oa_short": harness.provider("dev.lessllm.provider.openai", oa.base_url + "/v1", OPENAI_KEY, timeouts=short),
         "an_short": harness.provider("dev.lessllm.provider.anthropic", an.base_url, ANTHROPIC_KEY, timeouts=short),
         "echo": harness.provider("dev.lessllm.example.echo"),
@@ -119,12 +119,14 @@ def recording_config(oa: MockUpstream, an: MockUpstream, echo_folder: Path, *, d
 class RecordingGateway:
     """A `harness.Gateway` for one test: `with RecordingGateway(config, workdir) as gateway:` starts it; leaving the
     block stops it (SIGTERM) and checks that it exited 0 without logging a crash. `stop()` may be called earlier
-    (to read what the recorder drained at shutdown); its exit code and duration are kept."""
+    (to read what the recorder drained at shutdown), or `sigterm()` then `wait_exit()` to time the shutdown; the exit
+    code and the time it took are kept. `kill()` is a crash (SIGKILL), whose exit is not checked."""
 
     def __init__(self, config: dict, workdir: Path, name: str = "recording-gateway"):
         self.gateway = harness.Gateway(config, workdir, name)
         self.exit_code: int | None = None
-        self.stop_seconds: float | None = None
+        self.stop_seconds: float | None = None  # SIGTERM → exit
+        self.signalled_at: float | None = None
         self.killed = False
 
     def __enter__(self) -> "RecordingGateway":
@@ -245,11 +247,6 @@ class Store:
             assert time.monotonic() < deadline, f"only {self.count()} of {count} exchanges stored in {timeout}s"
             time.sleep(0.02)
 
-    def row_where(self, sql: str, params=()) -> sqlite3.Row:
-        rows = self.query(f"SELECT * FROM exchanges WHERE {sql}", params)
-        assert len(rows) == 1, f"{len(rows)} rows match {sql} {params}"
-        return rows[0]
-
     def file_bytes(self) -> dict[str, bytes]:
         """Every file of the database (main, -wal, -shm, journal) that exists, by name."""
         files = {}
@@ -280,16 +277,13 @@ class SinkLog:
 
 @dataclass
 class Recording:
-    """A running gateway and what its sinks stored."""
+    """A running gateway and its SQLite sink's database."""
     gateway: RecordingGateway
-    store: Store | None = None
-    sink: SinkLog | None = None
+    store: Store
 
 
 class Journal:
     """The recorder's journal (`recording.journal`): the file appended to, and the one taken over for a replay."""
-
-    MAGIC = b"LLJ1"
 
     def __init__(self, path: Path):
         self.path = path

@@ -9,10 +9,10 @@ import time
 
 import pytest
 
+from conversion_support import conv_anthropic, conv_gateway, conv_http  # noqa: F401 (fixtures)
 from conversion_support import (AN_PATH, CLAMP_OPENAI, OA_DONE, OA_ROLE, anthropic_events, check_anthropic_event_order,
-                                conv_anthropic, conv_gateway, conv_http, oa_choice, oa_completion, oa_event,  # noqa: F401
-                                oa_text_stream, oa_tool_args, oa_tool_start, oa_usage, oa_usage_event, post_stream,
-                                sse_events)
+                                oa_choice, oa_completion, oa_event, oa_text_stream, oa_tool_args, oa_tool_start,
+                                oa_usage, oa_usage_event, post_stream, sse_events)
 from harness import OPENAI_UPSTREAM_KEY
 from mocks.upstream import Pause, Reply, Stream, WaitFor
 from mocks.wire import OPENAI_JSON_HEADERS, OPENAI_SSE_HEADERS
@@ -473,6 +473,29 @@ def test_message_start_input_tokens_is_positive_before_any_usage(oa, conv_http):
     start = anthropic_events(raw)[0]["message"]
     assert start["usage"]["input_tokens"] > 50 and start["usage"]["output_tokens"] == 0
     assert start["content"] == [] and start["model"] == "gpt-4o" and start["id"].startswith("msg_")
+
+
+
+def test_peer_bug_13_input_estimate_counts_thinking_and_tool_blocks(oa, conv_http):
+    """Until the upstream reports usage, `message_start` carries an estimate; skipping thinking or tool blocks
+    undercounted it by 30-60 % in claude-code-router."""
+    def estimate(messages):
+        stream(oa, oa_text_stream(["x"], usage=oa_usage(1, 1)))
+        _, _, raw = post_stream(conv_http, AN_PATH, {"model": "gpt-4o", "max_tokens": 20, "stream": True,
+                                                     "messages": messages})
+        return anthropic_events(raw)[0]["message"]["usage"]["input_tokens"]
+
+    padding = "word " * 800  # 4,000 bytes, about 1,000 tokens
+    base = estimate(USER + [{"role": "assistant", "content": "ok"}, {"role": "user", "content": "next"}])
+    for assistant, result in [
+        ([{"type": "thinking", "thinking": padding, "signature": ""}, {"type": "text", "text": "ok"}], "next"),
+        ([{"type": "tool_use", "id": "toolu_x", "name": "get_weather", "input": {"city": padding}}],
+         [{"type": "tool_result", "tool_use_id": "toolu_x", "content": "18°C"}]),
+        ([{"type": "tool_use", "id": "toolu_x", "name": "get_weather", "input": {}}],
+         [{"type": "tool_result", "tool_use_id": "toolu_x", "content": padding}]),
+    ]:
+        grown = estimate(USER + [{"role": "assistant", "content": assistant}, {"role": "user", "content": result}])
+        assert grown - base >= 900, (assistant[0]["type"], base, grown)
 
 
 def test_usage_is_estimated_not_zero_when_the_upstream_reports_none(oa, conv_anthropic):

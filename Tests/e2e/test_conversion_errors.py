@@ -9,10 +9,10 @@ import anthropic
 import openai
 import pytest
 
-from conversion_support import (AN_PATH, AN_PING, OA_DONE, OA_PATH, OA_ROLE, an_block_start, an_json_delta,  # noqa: F401
-                                an_start, an_text_delta, an_text_stream, anthropic_events, conv_anthropic,
-                                conv_gateway, conv_http, conv_openai, oa_event, oa_text_stream, oa_tool_args,
-                                oa_tool_start, oa_usage, oa_usage_event, openai_chunks, post_stream, sse_events)
+from conversion_support import conv_anthropic, conv_gateway, conv_http, conv_openai  # noqa: F401 (fixtures)
+from conversion_support import (AN_PATH, AN_PING, OA_DONE, OA_PATH, OA_ROLE, an_block_start, an_start, an_text_delta,
+                                an_text_stream, oa_event, oa_tool_args, oa_tool_start, oa_usage, openai_chunks,
+                                post_stream, sse_events)
 from mocks.upstream import Reply, Stream
 from mocks.wire import (ANTHROPIC_JSON_HEADERS, ANTHROPIC_SSE_HEADERS, OPENAI_JSON_HEADERS, OPENAI_SSE_HEADERS,
                         anthropic_error, openai_error, sse_event)

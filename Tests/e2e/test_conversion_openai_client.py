@@ -10,10 +10,10 @@ import time
 import openai
 import pytest
 
-from conversion_support import (AN_PING, AN_STOP, CLAMP_ANTHROPIC, DEFAULT_MAX_TOKENS, OA_PATH, an_block_start,  # noqa: F401
+from conversion_support import conv_gateway, conv_http, conv_openai  # noqa: F401 (fixtures)
+from conversion_support import (AN_PING, AN_STOP, CLAMP_ANTHROPIC, DEFAULT_MAX_TOKENS, OA_PATH, an_block_start,
                                 an_block_stop, an_delta, an_json_delta, an_message, an_message_delta, an_start,
-                                an_text_delta, an_text_stream, conv_gateway, conv_http, conv_openai, openai_chunks,
-                                post_stream)
+                                an_text_delta, an_text_stream, openai_chunks, post_stream)
 from harness import ANTHROPIC_UPSTREAM_KEY
 from mocks.upstream import Reply, Stream, WaitFor
 from mocks.wire import ANTHROPIC_JSON_HEADERS, ANTHROPIC_SSE_HEADERS
@@ -271,7 +271,8 @@ def test_peer_bug_23_two_tool_use_blocks_become_tool_calls_0_and_1(an, conv_open
 
     chunks = collect(conv_openai, model=MODEL, messages=USER, tools=TOOLS)
 
-    calls = [call for c in chunks if c.choices and c.choices[0].delta.tool_calls for call in c.choices[0].delta.tool_calls]
+    calls = [call for c in chunks if c.choices and c.choices[0].delta.tool_calls
+             for call in c.choices[0].delta.tool_calls]
     assert sorted({call.index for call in calls}) == [0, 1]
     ids = [(call.index, call.id) for call in calls if call.id]
     names = [(call.index, call.function.name) for call in calls if call.function and call.function.name]
@@ -291,7 +292,8 @@ def test_full_tool_round_trip_through_the_stream_helper(an, conv_openai):
     message = first.choices[0].message
     assert first.choices[0].finish_reason == "tool_calls" and message.content == "Let me check."
     assert [(t.id, t.function.name, t.function.parsed_arguments) for t in message.tool_calls] == [
-        ("call_toolu_01Wea", "get_weather", {"city": "Paris"}), ("call_toolu_01Clk", "get_time", {"tz": "Europe/Paris"})]
+        ("call_toolu_01Wea", "get_weather", {"city": "Paris"}),
+        ("call_toolu_01Clk", "get_time", {"tz": "Europe/Paris"})]
 
     reply(an, [{"type": "text", "text": "18°C; 14:05."}])
     history = USER + [
@@ -559,7 +561,8 @@ def test_every_stop_reason_maps_to_its_finish_reason(an, conv_openai, stop_reaso
 
 
 @pytest.mark.xfail(strict=True, reason="bug: a streamed tool_use with empty input reaches OpenAI clients with "
-                                       "arguments \"\" (non-stream: \"{}\"), which the SDK's stream helper cannot parse")
+                                       "arguments \"\" (non-stream: \"{}\"), which the SDK's stream helper "
+                                       "cannot parse")
 def test_zero_argument_tool_call_streams_as_an_empty_object(an, conv_openai):
     no_args = {"type": "object", "properties": {}, "additionalProperties": False}
     tools = [{"type": "function", "function": {"name": "now", "parameters": no_args, "strict": True}}]

@@ -136,7 +136,7 @@ def test_sigterm_in_the_middle_of_a_load_run_loses_no_completed_exchange(lessllm
     stream = paced_mock_stream()
     oa.responder = lambda request: stream
     completed: list[str] = []
-    streams: dict[str, str] = {}
+    streams: dict[str, tuple] = {}
     lock = threading.Lock()
     stop = threading.Event()
 
@@ -245,10 +245,10 @@ def ttft_run(oa, echo_plugins, workdir, sink_lib, delay_ms: int) -> dict:
     and what the sink had received before and after shutdown."""
     workdir.mkdir()
     sink_path = workdir / "sink.jsonl"
-    journal = workdir / "records.journal"
+    journal = rs.Journal(workdir / "records.journal")
     config = rs.recording_config(oa, oa, echo_plugins, sink_lib=sink_lib,
                                  sink_options={"path": str(sink_path), "delay_ms": delay_ms},
-                                 recording={"queue_capacity": 2, "journal": str(journal)}, grace="10s")
+                                 recording={"queue_capacity": 2, "journal": str(journal.path)}, grace="10s")
     oa.reset()
     oa.responder = lambda request: rs.paced_openai(["a", "b", "c", "d", "e"], first_after=0.1, gap=0.02)
     results: list[rs.TimedStream] = []
@@ -260,7 +260,7 @@ def ttft_run(oa, echo_plugins, workdir, sink_lib, delay_ms: int) -> dict:
             for _ in range(count):
                 timed = rs.timed_stream(gateway.url, "/v1/chat/completions",
                                         rs.openai_body("gpt-4o", stream=True, include_usage=True), client=client)
-                if journal.exists() or journal.with_name(journal.name + ".replaying").exists():
+                if journal.files():
                     journal_seen.set()
                 with lock:
                     results.append(timed)
