@@ -59,7 +59,7 @@ extension AnthropicToOpenAIRequest {
                     throw .invalidRequest("\(blockLocation).tool_use_id is missing")
                 }
                 let (text, images) = try toolResultContent(block, at: blockLocation)
-                toolMessages.append(["role": "tool", "tool_call_id": .string(ToolIDs.upstreamOpenAIID(fromClient: id)),
+                toolMessages.append(["role": "tool", "tool_call_id": .string(ToolIDs.upstreamOpenAICall(fromClient: id).id),
                                      "content": .string(text)])
                 toolImages += images
             case let type:
@@ -127,8 +127,13 @@ extension AnthropicToOpenAIRequest {
                 }
                 let input = block["input"] ?? [:]
                 guard input.objectValue != nil else { throw .invalidRequest("\(blockLocation).input must be an object") }
-                toolCalls.append(["id": .string(ToolIDs.upstreamOpenAIID(fromClient: id)), "type": "function",
-                                  "function": ["name": .string(name), "arguments": .string(input.compactText)]])
+                let upstream = ToolIDs.upstreamOpenAICall(fromClient: id)
+                var call: JSONObject = ["id": .string(upstream.id), "type": "function",
+                                        "function": ["name": .string(name), "arguments": .string(input.compactText)]]
+                if let signature = upstream.thoughtSignature {
+                    call["extra_content"] = ["google": ["thought_signature": .string(signature)]]
+                }
+                toolCalls.append(.object(call))
             case "server_tool_use", "web_search_tool_result", "web_fetch_tool_result", "code_execution_tool_result",
                  "mcp_tool_use", "mcp_tool_result", "container_upload":
                 notes.drop("\(block["type"]?.stringValue ?? "") blocks", because: "server tools only run on Anthropic's servers")

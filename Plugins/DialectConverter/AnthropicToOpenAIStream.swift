@@ -30,6 +30,8 @@ struct AnthropicToOpenAIStream: StreamTranslator {
     private var sentRole = false
     private var blocks: [Int: Block] = [:]
     private var toolCount = 0
+    /// Tool calls that already streamed some arguments (the others get "{}" when their block stops).
+    private var toolsWithArguments = Set<Int>()
     private var thinkingCount = 0
     private var usage = TokenUsage()
     private var sentFinish = false
@@ -75,11 +77,18 @@ struct AnthropicToOpenAIStream: StreamTranslator {
             if client.includeUsage { output.append(chunks.usageChunk(usage)) }
             output.append(OpenAIChunks.done)
             done = true
+        case "content_block_stop":
+            // A tool called with no arguments streams none; OpenAI clients still need a JSON object to parse.
+            if let index = event["index"]?.count, case .tool(let toolIndex)? = blocks[index],
+               !toolsWithArguments.contains(toolIndex) {
+                let call: JSONValue = ["index": .int(toolIndex), "function": ["arguments": "{}"]]
+                output.append(chunks.chunk(["tool_calls": [call]]))
+            }
         case "error":
             let error = event["error"]
             throw ErrorBodies.streamFailure(type: error?["type"]?.stringValue, message: error?["message"]?.stringValue ?? "")
         default:
-            break  // ping, content_block_stop, and event types added later
+            break  // ping, and event types added later
         }
         return output
     }
@@ -121,6 +130,7 @@ struct AnthropicToOpenAIStream: StreamTranslator {
             blocks[index] = .tool(index: toolIndex)
             let input = block["input"]
             let arguments = input.map { $0.objectValue?.isEmpty == false ? $0.compactText : "" } ?? ""
+            if !arguments.isEmpty { toolsWithArguments.insert(toolIndex) }
             let id = ToolIDs.openAIID(forUpstreamAnthropic: block["id"]?.stringValue ?? "")
             let call: JSONValue = ["index": .int(toolIndex), "id": .string(id), "type": "function",
                                    "function": ["name": block["name"] ?? "", "arguments": .string(arguments)]]
@@ -145,6 +155,7 @@ struct AnthropicToOpenAIStream: StreamTranslator {
             }
         case (.tool(let toolIndex), "input_json_delta"):
             if let fragment = delta["partial_json"]?.nonEmptyString {
+                toolsWithArguments.insert(toolIndex)
                 let call: JSONValue = ["index": .int(toolIndex), "function": ["arguments": .string(fragment)]]
                 output.append(chunks.chunk(["tool_calls": [call]]))
             }

@@ -51,10 +51,13 @@ enum OpenAIToAnthropicResponse {
             let arguments = call["function"]?["arguments"]?.stringValue ?? ""
             generatedBytes += arguments.utf8.count
             let id = call["id"]?.nonEmptyString ?? ToolIDs.generated(exchangeID: client.exchangeID, index: index)
-            blocks.append(["type": "tool_use", "id": .string(ToolIDs.anthropicID(forUpstreamOpenAI: id)),
+            let signature = call["extra_content"]?["google"]?["thought_signature"]?.stringValue
+            blocks.append(["type": "tool_use", "id": .string(ToolIDs.anthropicID(forUpstreamOpenAI: id, thoughtSignature: signature)),
                            "name": .string(name), "input": try toolInput(arguments, name: name)])
         }
-        let finishReason = choice["finish_reason"]?.stringValue ?? (calls.isEmpty ? "stop" : "tool_calls")
+        var finishReason = choice["finish_reason"]?.stringValue ?? (calls.isEmpty ? "stop" : "tool_calls")
+        // Some upstreams (Gemini) end a tool-call turn with "stop"; the turn still waits for the tools' results.
+        if finishReason == "stop" && !calls.isEmpty { finishReason = "tool_calls" }
         let (stopReason, stopSequence) = try StopReasons.stopReason(
             forOpenAI: finishReason, matched: choice["stop_reason"]?.stringValue, requestStops: client.stopSequences)
         let usage = TokenUsage(openAI: body["usage"])

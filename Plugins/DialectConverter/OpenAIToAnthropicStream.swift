@@ -126,10 +126,18 @@ struct OpenAIToAnthropicStream: StreamTranslator {
             generatedBytes += text.utf8.count
         }
         for call in delta?["tool_calls"]?.elements ?? [] { try receiveToolCall(call, into: &events) }
-        if let reason = choice["finish_reason"]?.nonEmptyString {
+        if var reason = choice["finish_reason"]?.nonEmptyString {
+            // Some upstreams (Gemini) end a tool-call turn with "stop"; the turn still waits for the tools' results.
+            if reason == "stop" && !callOrder.isEmpty { reason = "tool_calls" }
             stop = try StopReasons.stopReason(forOpenAI: reason, matched: choice["stop_reason"]?.stringValue,
                                               requestStops: client.stopSequences)
             try closeAll(into: &events)
+            // Arguments cut off mid-value are not a tool call anyone can run (PEER_BUGS #1): fail rather than let
+            // the client end up with an empty or broken input — unless the output limit explains the cut.
+            if reason != "length", let key = callOrder.first(where: { calls[$0].map { $0.receivedBytes > 0 && !$0.isComplete } ?? false }) {
+                throw .upstream("The upstream ended tool call \(key) (\(calls[key]?.name ?? "?")) with incomplete "
+                                + "arguments; the response is incomplete.")
+            }
         }
     }
 
@@ -172,14 +180,22 @@ struct OpenAIToAnthropicStream: StreamTranslator {
     // MARK: - Tool calls
 
     private mutating func receiveToolCall(_ delta: JSONValue, into events: inout [ClientEvent]) throws(PluginError) {
-        // A lone tool call is sometimes sent without an index.
-        let key = delta["index"]?.count ?? callOrder.last ?? 0
+        // A lone tool call is sometimes sent without an index; index-less deltas with a new id are a new call
+        // (Gemini sends parallel calls that way).
+        var key = delta["index"]?.count ?? callOrder.last ?? 0
+        if delta["index"] == nil, let id = delta["id"]?.nonEmptyString, let last = callOrder.last,
+           let known = calls[last]?.id, known != id {
+            key = (callOrder.max() ?? -1) + 1
+        }
         if calls[key] == nil {
             calls[key] = StreamedToolCall()
             callOrder.append(key)
         }
         if calls[key]?.id == nil, let id = delta["id"]?.nonEmptyString { calls[key]?.id = id }
         if calls[key]?.name == nil, let name = delta["function"]?["name"]?.nonEmptyString { calls[key]?.name = name }
+        if let signature = delta["extra_content"]?["google"]?["thought_signature"]?.nonEmptyString {
+            calls[key]?.thoughtSignature = signature
+        }
         if let fragment = delta["function"]?["arguments"]?.stringValue, !fragment.isEmpty {
             guard calls[key]?.receive(fragment) == true else {
                 throw .upstream("The upstream sent more arguments for tool call \(key) after its block was closed: "
@@ -206,7 +222,8 @@ struct OpenAIToAnthropicStream: StreamTranslator {
             let upstreamID = calls[key]?.id ?? ToolIDs.generated(exchangeID: client.exchangeID, index: key)
             let index = nextBlockIndex
             nextBlockIndex += 1
-            events.append(AnthropicEvents.toolBlockStart(index, id: ToolIDs.anthropicID(forUpstreamOpenAI: upstreamID), name: name))
+            let clientID = ToolIDs.anthropicID(forUpstreamOpenAI: upstreamID, thoughtSignature: calls[key]?.thoughtSignature)
+            events.append(AnthropicEvents.toolBlockStart(index, id: clientID, name: name))
             calls[key]?.state = .open(blockIndex: index)
             openBlock = .tool(key: key)
             emitPending(of: key, into: &events)

@@ -22,6 +22,8 @@ struct StreamedToolCall {
     var id: String?
     /// The function name; the block cannot start before it is known.
     var name: String?
+    /// Gemini's thought signature for the call, carried to the client inside the tool id.
+    var thoughtSignature: String?
     /// Where the call's block stands.
     var state = State.waiting
     /// Argument text received but not yet emitted.

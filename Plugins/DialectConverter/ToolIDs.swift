@@ -15,9 +15,26 @@ enum ToolIDs {
     /// The prefix of OpenAI tool call ids.
     static let openAIPrefix = "call_"
 
-    /// An upstream OpenAI tool call id as an Anthropic client sees it.
-    static func anthropicID(forUpstreamOpenAI id: String) -> String {
-        id.hasPrefix(anthropicPrefix) ? id : anthropicPrefix + id
+    /// Separates a tool id from the thought signature carried in it.
+    static let signatureMarker = "__gts_"
+
+    /// An upstream OpenAI tool call id (and its Gemini thought signature, if any) as an Anthropic client sees it.
+    static func anthropicID(forUpstreamOpenAI id: String, thoughtSignature: String? = nil) -> String {
+        let visible = id.hasPrefix(anthropicPrefix) ? id : anthropicPrefix + id
+        guard let thoughtSignature, !thoughtSignature.isEmpty else { return visible }
+        return visible + signatureMarker + Base64URL.encode(Array(thoughtSignature.utf8))
+    }
+
+    /// An Anthropic client's tool id as sent to an OpenAI upstream, with the thought signature it carried.
+    static func upstreamOpenAICall(fromClient id: String) -> (id: String, thoughtSignature: String?) {
+        let characters = Array(id)
+        let marker = Array(signatureMarker)
+        guard let start = (0...max(0, characters.count - marker.count)).first(where: {
+            characters.count >= marker.count && Array(characters[$0..<$0 + marker.count]) == marker
+        }) else { return (upstreamOpenAIID(fromClient: id), nil) }
+        let signature = Base64URL.decode(String(characters[(start + marker.count)...]))
+            .map { String(decoding: $0, as: UTF8.self) }
+        return (upstreamOpenAIID(fromClient: String(characters[..<start])), signature)
     }
 
     /// An upstream Anthropic tool_use id as an OpenAI client sees it.

@@ -632,8 +632,6 @@ def test_every_finish_reason_maps_to_its_stop_reason(oa, conv_anthropic, finish,
 # ---- known bugs --------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a streamed tool call whose arguments are not a whole JSON value at "
-                                       "finish_reason ends as stop_reason tool_use with input {} instead of an error")
 def test_peer_bug_1_tool_arguments_cut_off_before_the_finish_reason_are_an_error(oa, conv_http):
     stream(oa, [OA_ROLE, oa_tool_start(0, "call_cut", "get_weather"), oa_tool_args(0, '{"city": "Par'),
                 oa_event({}, "tool_calls"), oa_usage_event(9, 4), OA_DONE])
@@ -645,8 +643,6 @@ def test_peer_bug_1_tool_arguments_cut_off_before_the_finish_reason_are_an_error
     assert names[-1] == "error" and "message_stop" not in names, names
 
 
-@pytest.mark.xfail(strict=True, reason="bug: index-less tool_call deltas (Gemini's OpenAI-compatible API) with a new "
-                                       "id are merged into call 0, so the second parallel call fails the stream")
 def test_peer_bug_18_index_less_parallel_tool_calls_stay_distinct(oa, conv_anthropic):
     def call(ident, name, args):
         return oa_event({"tool_calls": [{"id": ident, "type": "function",
@@ -661,8 +657,6 @@ def test_peer_bug_18_index_less_parallel_tool_calls_stay_distinct(oa, conv_anthr
                                                           ("get_time", {"tz": "Europe/Paris"})]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: Gemini's extra_content.google.thought_signature on tool calls is "
-                                       "dropped, so turn 2 reaches Gemini without it (400 'missing thought_signature')")
 def test_peer_bug_8_gemini_thought_signature_is_echoed_on_turn_2(oa, conv_anthropic):
     signature = "CiQBcsjafGkzXl4/+Wq1uRJ8Y3c0VmZxA=="
     stream(oa, [OA_ROLE, oa_event({"tool_calls": [{"index": 0, "id": "call_g1", "type": "function",

@@ -293,8 +293,6 @@ def test_peer_bug_24_anthropic_rate_limit_event_keeps_its_type_for_openai_client
     assert chunks[-1]["error"]["message"] == "Slow down"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: an in-stream Anthropic overloaded_error reaches OpenAI clients as "
-                                       "type server_error with code null; the HTTP path says overloaded_error")
 def test_peer_bug_24_anthropic_overloaded_event_keeps_its_type_for_openai_clients(an, conv_http):
     an.script(Stream(200, ANTHROPIC_SSE_HEADERS, anthropic_partial_then_error("overloaded_error", "Overloaded")))
 

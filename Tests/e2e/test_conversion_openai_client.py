@@ -560,9 +560,6 @@ def test_every_stop_reason_maps_to_its_finish_reason(an, conv_openai, stop_reaso
 # ---- known bugs --------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a streamed tool_use with empty input reaches OpenAI clients with "
-                                       "arguments \"\" (non-stream: \"{}\"), which the SDK's stream helper "
-                                       "cannot parse")
 def test_zero_argument_tool_call_streams_as_an_empty_object(an, conv_openai):
     no_args = {"type": "object", "properties": {}, "additionalProperties": False}
     tools = [{"type": "function", "function": {"name": "now", "parameters": no_args, "strict": True}}]

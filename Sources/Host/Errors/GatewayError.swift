@@ -91,7 +91,8 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
         case .authentication: "authentication_error"
         case .permission: "permission_error"
         case .rateLimited: "rate_limit_error"
-        case .upstreamFailed, .upstreamTimeout, .clientCancelled, .overloaded, .internalError: "server_error"
+        case .overloaded: "overloaded_error"
+        case .upstreamFailed, .upstreamTimeout, .clientCancelled, .internalError: "server_error"
         }
     }
 
@@ -99,6 +100,7 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
     var openAICode: String? {
         switch code {
         case .modelNotFound: "model_not_found"
+        case .overloaded: "overloaded_error"
         case .upstreamTimeout: "timeout"
         case .payloadTooLarge: "request_too_large"
         default: nil

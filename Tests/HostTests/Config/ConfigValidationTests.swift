@@ -18,7 +18,7 @@ struct ConfigValidationTests {
             plugin: dev.lessllm.provider.openai
             provder: x
         """) == "plugins.yaml:4:5: unknown key 'provder' in providers.openai (valid keys: plugin, base_url, "
-            + "api_key, proxy, timeouts, headers, options)")
+            + "api_key, proxy, ca_file, timeouts, headers, options)")
         #expect(message("""
         providers:
           openai:

@@ -281,3 +281,43 @@ struct PeerBugConversionTests {
         #expect(converted["messages"]?.arrayValue?.count == 3)
     }
 }
+
+/// PEER_BUGS #8 for Gemini: the thought signature on an OpenAI-compatible tool call survives a round trip through
+/// an Anthropic client, byte for byte, whatever characters it holds.
+@Suite("Gemini thought signatures")
+struct GeminiThoughtSignatureTests {
+    @Test("peerBug08: a thought signature rides in the tool id and comes back on the tool call",
+          arguments: ["CiQBcsjafGkzXl4/+Wq1uRJ8Y3c0VmZxA==", "short", "é/+=__gts_ü", String(repeating: "Zz9/", count: 300)])
+    func peerBug08GeminiThoughtSignatureRoundTrip(signature: String) throws {
+        let (context, output) = try Conversion.response(
+            "response:openai.chat->anthropic.messages",
+            clientRequest: json(#"{"model":"gemini-2.5-pro","max_tokens":100,"messages":[{"role":"user","content":"x"}]}"#),
+            stream: false)
+        let call: JSONValue = ["id": "call_1", "type": "function",
+                               "function": ["name": "get", "arguments": #"{"a":1}"#],
+                               "extra_content": ["google": ["thought_signature": .string(signature)]]]
+        let assistant: JSONValue = ["role": "assistant", "content": .null, "tool_calls": [call]]
+        let choice: JSONValue = ["index": 0, "message": assistant, "finish_reason": "stop"]
+        let usage: JSONValue = ["prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7]
+        let body: JSONValue = ["id": "c", "object": "chat.completion", "model": "gemini-2.5-pro", "choices": [choice],
+                               "usage": usage]
+        context.feedBody(body.serialized())
+        let message = try JSONValue(parsing: output.body)
+        let toolID = try #require(message["content"]?[0]?["id"]?.stringValue)
+        #expect(toolID.hasPrefix("toolu_call_1__gts_"))
+        let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+        #expect(toolID.allSatisfy(allowed.contains))
+        #expect(message["stop_reason"]?.stringValue == "tool_use")  // Gemini ends tool turns with "stop"
+
+        let toolUse: JSONValue = ["type": "tool_use", "id": .string(toolID), "name": "get", "input": ["a": 1]]
+        let toolResult: JSONValue = ["type": "tool_result", "tool_use_id": .string(toolID), "content": "42"]
+        let history: [JSONValue] = [["role": "user", "content": "x"], ["role": "assistant", "content": [toolUse]],
+                                    ["role": "user", "content": [toolResult]]]
+        let turn2: JSONValue = ["model": "gemini-2.5-pro", "max_tokens": 100, "messages": .array(history)]
+        let upstream = try Conversion.request("request:anthropic.messages->openai.chat", turn2)
+        let sent = try #require(upstream["messages"]?[1]?["tool_calls"]?[0])
+        #expect(sent["id"]?.stringValue == "call_1")
+        #expect(sent["extra_content"]?["google"]?["thought_signature"]?.stringValue == signature)
+        #expect(upstream["messages"]?[2]?["tool_call_id"]?.stringValue == "call_1")
+    }
+}
