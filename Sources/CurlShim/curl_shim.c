@@ -31,3 +31,7 @@ CURLcode lessllm_curl_getinfo_pointer(CURL *easy, CURLINFO info, void **value) {
 CURLMcode lessllm_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
     return curl_multi_setopt(multi, option, value);
 }
+
+CURLcode lessllm_curl_getinfo_offset(CURL *easy, CURLINFO info, curl_off_t *value) {
+    return curl_easy_getinfo(easy, info, value);
+}

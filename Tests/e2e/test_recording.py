@@ -507,9 +507,6 @@ def test_no_secret_is_stored_anywhere_in_the_database(lessllm_bin, oa, an, echo_
     assert sum(len(data) for data in after.values()) > 0
 
 
-@pytest.mark.xfail(strict=True, reason="gateway bug: the record journal holds spilled traces unredacted (the "
-                                       "client's Authorization, the provider's api_key) on disk, where they stay "
-                                       "until a sink accepts them")
 def test_no_secret_is_written_to_the_record_journal(lessllm_bin, oa, an, echo_plugins, tmp_path, test_sink_lib):
     journal = rs.Journal(tmp_path / "records.journal")
     config = rs.recording_config(oa, an, echo_plugins, sink_lib=test_sink_lib,
@@ -615,9 +612,6 @@ MID_STREAM_ERRORS = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="gateway bug: an upstream error event in the middle of a 200 stream is stored "
-                                       "as outcome 'ok' with no error (OpenAI: and the partial text is replaced by "
-                                       "the error object)")
 @pytest.mark.parametrize("dialect", list(MID_STREAM_ERRORS))
 def test_mid_stream_error_event_is_stored_as_an_error_with_the_partial_text(oa, an, recording, http, dialect):
     if dialect == "openai":

@@ -197,10 +197,6 @@ def test_sigterm_in_the_middle_of_a_load_run_loses_no_completed_exchange(lessllm
     assert all(rows[i]["output_tokens"] == 10 for i in completed_streams)
 
 
-@pytest.mark.xfail(strict=True, reason="gateway bug: after SIGTERM kept-alive connections still start new "
-                                       "exchanges; with two clients streaming back to back the in-flight count never "
-                                       "reaches 0, so shutdown waits the whole grace period and then cuts off streams "
-                                       "that began after the signal")
 @pytest.mark.timeout(60)
 def test_after_sigterm_kept_alive_connections_start_no_new_exchange(lessllm_bin, oa, an, echo_plugins, tmp_path):
     """Two clients stream (0.7 s each) back to back on their keep-alive connections, half a stream apart. After
@@ -366,9 +362,6 @@ def test_journalled_records_survive_a_crash_and_are_replayed_at_the_next_start(l
     assert journal.files() == [], "the replayed journal was not removed"
 
 
-@pytest.mark.xfail(strict=True, reason="gateway bug: SIGTERM never completes while a sink keeps failing: after a "
-                                       "failed replay the worker waits 1 s, by then the 0.5 s retry delay has passed, "
-                                       "so it replays again and never reaches its shutdown check")
 @pytest.mark.timeout(60)
 def test_sigterm_with_a_sink_that_keeps_failing_exits_and_keeps_the_records_in_the_journal(
         lessllm_bin, oa, an, echo_plugins, tmp_path, test_sink_lib):

@@ -13,6 +13,7 @@ CURLcode lessllm_curl_setopt_offset(CURL *easy, CURLoption option, curl_off_t va
 CURLcode lessllm_curl_setopt_data_callback(CURL *easy, CURLoption option, lessllm_curl_data_cb callback);
 CURLcode lessllm_curl_getinfo_long(CURL *easy, CURLINFO info, long *value);
 CURLcode lessllm_curl_getinfo_pointer(CURL *easy, CURLINFO info, void **value);
+CURLcode lessllm_curl_getinfo_offset(CURL *easy, CURLINFO info, curl_off_t *value);
 CURLMcode lessllm_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
 
 #endif

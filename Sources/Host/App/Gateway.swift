@@ -16,10 +16,17 @@ final class Gateway: Sendable {
     private let prices: PriceTable?
     private let trustedProxies: [IPNetwork]
     private let inFlight = Atomic<Int>(0)
+    private let draining = Atomic<Bool>(false)
     let logger: Logger
 
     /// Exchanges started and not yet finished.
     var activeExchanges: Int { inFlight.load(ordering: .relaxed) }
+
+    /// Shutting down: exchanges under way finish, every response closes its connection, and requests arriving on
+    /// connections still open are refused with 503.
+    func beginDraining() {
+        draining.store(true, ordering: .relaxed)
+    }
 
     init(config: GatewayConfig, registry: PluginRegistry, transport: CurlTransport, recorder: any ExchangeRecording,
          prices: PriceTable?, logger: Logger) {
@@ -38,8 +45,14 @@ final class Gateway: Sendable {
     func handle(
         _ request: IncomingRequest, context: ChannelHandlerContext, onFinished: @escaping () -> Void
     ) -> Exchange? {
-        let keepAlive = request.head.isKeepAlive
+        let isDraining = draining.load(ordering: .relaxed)
+        let keepAlive = request.head.isKeepAlive && !isDraining
         let path = String(request.path)
+        if isDraining {
+            fail(.overloaded("The gateway is shutting down; retry on a new connection."), Dialect(path: path) ?? .openAIChat,
+                 false, context, onFinished)
+            return nil
+        }
         if let dialect = Dialect(path: path) {
             guard request.head.method == .POST else {
                 fail(.methodNotAllowed(request.head.method.rawValue, path: path), dialect, keepAlive, context, onFinished)
@@ -94,8 +107,9 @@ final class Gateway: Sendable {
     private func makeTrace(_ request: IncomingRequest, dialect: Dialect) -> ExchangeTrace {
         var body = request.body
         let headers = request.head.headers
+        let now = WallClock.milliseconds()
         return ExchangeTrace(
-            id: ExchangeID.next(), receivedAt: MonotonicClock.nanoseconds(), wallMillis: WallClock.milliseconds(),
+            id: ExchangeID.next(at: UInt64(now)), receivedAt: MonotonicClock.nanoseconds(), wallMillis: now,
             method: request.head.method.rawValue, path: request.head.uri,
             clientIP: ClientAddress.resolve(remote: request.remoteAddress, forwardedFor: headers["x-forwarded-for"],
                                             trusted: trustedProxies),
@@ -130,7 +144,8 @@ final class Gateway: Sendable {
         inFlight.add(1, ordering: .relaxed)
         let writer = ClientResponseWriter(
             context: context, dialect: dialect, clientWantsStream: parsed.stream,
-            keepAlive: request.head.isKeepAlive, extraHeaders: [("x-lessllm-exchange-id", exchangeID)], trace: trace,
+            keepAlive: request.head.isKeepAlive && !draining.load(ordering: .relaxed),
+            extraHeaders: [("x-lessllm-exchange-id", exchangeID)], trace: trace,
             costOfBody: prices.flatMap { prices in
                 prices.price(for: route.upstreamModel).map { price in
                     { body in Self.costHeader(body, dialect: dialect, price: price) }

@@ -75,6 +75,7 @@ public final class GatewayServer {
         signals.wait()
         logger.info("shutting down", metadata: ["lessllm.shutdown.grace": "\(config.listen.shutdownGrace)"])
         // Stop accepting, let exchanges in flight finish (up to the grace period), then drain the records.
+        gateway.beginDraining()
         try? proxy.stopAccepting().wait()
         try? admin?.stopAccepting().wait()
         let deadline = MonotonicClock.nanoseconds() + UInt64(config.listen.shutdownGrace.wholeMilliseconds) * 1_000_000

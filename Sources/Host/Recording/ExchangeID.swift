@@ -8,9 +8,8 @@ enum ExchangeID {
     private static let state = Mutex<(millis: UInt64, high: UInt16, low: UInt64)>((0, 0, 0))
     private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
-    /// The next id. Thread-safe.
-    static func next() -> String {
-        let now = currentMillis()
+    /// The next id, for an exchange that started at `now` (Unix ms; the current time by default). Thread-safe.
+    static func next(at now: UInt64 = currentMillis()) -> String {
         let (millis, high, low) = state.withLock { state -> (UInt64, UInt16, UInt64) in
             if now > state.millis {
                 state = (now, UInt16.random(in: 0...UInt16.max) & 0x7FFF, UInt64.random(in: 0...UInt64.max))

@@ -50,7 +50,9 @@ struct RecordBuilder: Sendable {
             "converted": .bool(upstreamDialect != clientDialect),
         ]
         record["stream"] = .bool(trace.stream)
-        let (outcome, error) = Self.outcome(trace)
+        let streamError = trace.responseIsEventStream
+            ? ResponseAnalysis.streamError(trace.clientEvents, dialect: clientDialect) : nil
+        let (outcome, error) = Self.outcome(trace, streamError: streamError)
         record["outcome"] = .string(outcome)
         record["error"] = error
         record["http"] = http(trace)
@@ -114,8 +116,9 @@ struct RecordBuilder: Sendable {
         })
     }
 
-    /// ok, client_cancelled, timeout, truncated (failed after the response started), upstream_error, rejected.
-    static func outcome(_ trace: ExchangeTrace) -> (String, JSONValue) {
+    /// ok, client_cancelled, timeout, truncated (failed after the stream started), upstream_error (including an error
+    /// event in a stream that began well), rejected.
+    static func outcome(_ trace: ExchangeTrace, streamError: (type: String, message: String)? = nil) -> (String, JSONValue) {
         if trace.clientCancelled { return ("client_cancelled", .null) }
         if let failure = trace.failure {
             let error: JSONValue = ["status": .int(failure.status), "type": .string(failure.shortDescription),
@@ -124,6 +127,10 @@ struct RecordBuilder: Sendable {
             if trace.upstreamStartedAt == nil { return ("rejected", error) }
             if trace.responseIsEventStream && !trace.clientEvents.isEmpty { return ("truncated", error) }
             return ("upstream_error", error)
+        }
+        if let streamError {
+            return ("upstream_error", ["status": .int(ResponseAnalysis.status(ofErrorType: streamError.type)),
+                                       "type": .string(streamError.type), "message": .string(streamError.message)])
         }
         if let status = trace.upstreamStatus, !(200..<300).contains(status) {
             return ("upstream_error", ["status": .int(status), "type": "upstream_status",

@@ -60,7 +60,7 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
     private func spill(_ traces: [ExchangeTrace]) {
         for trace in traces {
             spilled.add(1, ordering: .relaxed)
-            if !journal.append(TraceCodec.encode(trace)) {
+            if !journal.append(TraceCodec.encode(trace, redactor: builder.redactor)) {
                 logger.error("cannot write the record journal", metadata: ["lessllm.journal": "\(journal.path)",
                                                                           "lessllm.exchange.id": "\(trace.id)"])
             }
@@ -97,6 +97,13 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
             }
             if journal.hasEntries {
                 let now = MonotonicClock.nanoseconds()
+                // Shutting down while the sinks fail: try a few times, then leave the records in the journal,
+                // where the next start replays them.
+                if stopping && failedAttempts >= Self.attemptsAtShutdown {
+                    logger.error("sinks keep failing; records stay in the journal for the next start",
+                                 metadata: ["lessllm.journal": "\(journal.path)"])
+                    break
+                }
                 if now >= retryAt {
                     if replayJournal() {
                         failedAttempts = 0
@@ -107,13 +114,6 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
                     continue
                 }
                 if stopping {
-                    // Shutting down while the sinks fail: try a few times, then leave the records in the journal,
-                    // where the next start replays them.
-                    if failedAttempts >= Self.attemptsAtShutdown {
-                        logger.error("sinks keep failing; records stay in the journal for the next start",
-                                     metadata: ["lessllm.journal": "\(journal.path)"])
-                        break
-                    }
                     usleep(useconds_t(min(retryAt - now, Self.retryDelay) / 1000))
                     continue
                 }

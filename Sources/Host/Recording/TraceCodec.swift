@@ -4,7 +4,10 @@ enum TraceCodec {
     /// Version of the layout; bump when fields change (old journals are then skipped with a warning).
     static let version: UInt8 = 1
 
-    static func encode(_ trace: ExchangeTrace) -> [UInt8] {
+    /// Encodes `trace`; with a redactor, secrets in headers and the upstream URL are masked first (a journal is a
+    /// file on disk, so it must hold no more than the database will).
+    static func encode(_ trace: ExchangeTrace, redactor: HeaderRedactor? = nil) -> [UInt8] {
+        let redact = { (headers: [(String, String)]) in redactor?.redact(headers) ?? headers }
         var out = Writer()
         out.byte(version)
         out.string(trace.id)
@@ -14,7 +17,7 @@ enum TraceCodec {
         out.string(trace.path)
         out.string(trace.clientIP)
         out.string(trace.userAgent)
-        out.headers(trace.requestHeaders)
+        out.headers(redact(trace.requestHeaders))
         out.bytes(trace.requestBody)
         out.optionalString(trace.clientDialect?.rawValue)
         out.byte(trace.stream ? 1 : 0)
@@ -24,16 +27,16 @@ enum TraceCodec {
         out.optionalString(trace.upstreamDialect?.rawValue)
         out.optionalString(trace.upstreamModel)
         out.optionalU64(trace.upstreamStartedAt)
-        out.optionalString(trace.upstreamURL)
-        out.headers(trace.upstreamRequestHeaders)
+        out.optionalString(trace.upstreamURL.map { redactor?.redact(url: $0) ?? $0 })
+        out.headers(redact(trace.upstreamRequestHeaders))
         out.optionalBytes(trace.upstreamRequestBody)
         out.optionalU64(trace.upstreamHeadAt)
         out.optionalU64(trace.upstreamStatus.map { UInt64($0) })
-        out.headers(trace.upstreamResponseHeaders)
+        out.headers(redact(trace.upstreamResponseHeaders))
         out.events(trace.upstreamEvents)
         out.u64s(trace.relayDelays)
         out.u64(UInt64(trace.responseStatus))
-        out.headers(trace.responseHeaders)
+        out.headers(redact(trace.responseHeaders))
         out.u64(UInt64(trace.responseBytes))
         out.events(trace.clientEvents)
         out.byte(trace.responseIsEventStream ? 1 : 0)

@@ -137,7 +137,8 @@ final class ClientResponseWriter: StreamDownstream {
                 written.whenComplete { _ in channel.close(promise: nil) }
             }
         }
-        trace.responseStatus = Int(status.code)
+        // A client that left before the head went out received no status at all.
+        trace.responseStatus = clientGone && !headWritten ? 499 : Int(status.code)
         trace.endStatus = plugin
         trace.clientCancelled = clientGone
         trace.finishedAt = MonotonicClock.nanoseconds()

@@ -153,6 +153,13 @@ final class CurlTransfer: @unchecked Sendable {
         eventLoop.execute { handler.value.upstreamHead(status: status, headers: headers) }
     }
 
+    /// When the request went out (monotonic ns), once the connection (and TLS) is up; nil before.
+    var requestSentAt: UInt64? {
+        var microseconds: curl_off_t = 0
+        lessllm_curl_getinfo_offset(easy, CURLINFO_PRETRANSFER_TIME_T, &microseconds)
+        return microseconds > 0 ? startedAt + UInt64(microseconds) * 1000 : nil
+    }
+
     /// Whether the first byte of the response arrived.
     var hasResponseStarted: Bool { headDelivered || !headerBlock.isEmpty }
 

@@ -151,8 +151,9 @@ public final class CurlTransport: @unchecked Sendable {
         for transfer in transfers.values where !transfer.isPaused {
             let options = transfer.options
             if !transfer.hasResponseStarted {
-                let limit = UInt64(options.connectTimeout.wholeMilliseconds + options.firstByteTimeout.wholeMilliseconds)
-                if now - transfer.startedAt > limit * 1_000_000 {
+                // The first-byte clock starts when the request went out; until then libcurl's connect timeout rules.
+                if let sent = transfer.requestSentAt,
+                   now > sent && now - sent > UInt64(options.firstByteTimeout.wholeMilliseconds) * 1_000_000 {
                     remove(transfer, TransportFailure(.timeout, "upstream sent no response within \(options.firstByteTimeout)"))
                 }
             } else if now - transfer.lastByteAt > UInt64(options.idleTimeout.wholeMilliseconds) * 1_000_000 {

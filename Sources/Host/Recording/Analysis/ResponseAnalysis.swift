@@ -14,12 +14,45 @@ enum ResponseAnalysis {
         case .openAIChat:
             var accumulator = OpenAIStreamAccumulator()
             for entry in log.entries { accumulator.add(log.data(of: entry)) }
-            return accumulator.error ?? accumulator.completion
+            // A stream that failed before any chunk is just its error; otherwise the partial answer is kept (the
+            // error itself is read by `streamError`).
+            if let error = accumulator.error, accumulator.completion["id"]?.isNull ?? true { return error }
+            return accumulator.completion
         case .anthropicMessages:
             var accumulator = AnthropicStreamAccumulator()
             for entry in log.entries { accumulator.add(type: log.type(of: entry), data: log.data(of: entry)) }
             if let error = accumulator.error, accumulator.result["id"] == nil { return error }
             return accumulator.result
+        }
+    }
+
+    /// The error event a stream ended with (Anthropic `event: error`, an OpenAI chunk with an `error` object), if any.
+    static func streamError(_ log: EventLog, dialect: Dialect) -> (type: String, message: String)? {
+        for entry in log.entries.reversed() {
+            let data = log.data(of: entry)
+            guard data.first == UInt8(ascii: "{"), let event = try? JSONValue(parsing: data),
+                  let error = event["error"], error.objectValue != nil
+            else { continue }
+            let isError = dialect == .openAIChat || log.type(of: entry) == "error" || event["type"]?.stringValue == "error"
+            guard isError else { continue }
+            let type = error["type"]?.stringValue ?? error["code"]?.stringValue ?? "error"
+            return (type, error["message"]?.stringValue ?? "")
+        }
+        return nil
+    }
+
+    /// The HTTP status an API error type stands for.
+    static func status(ofErrorType type: String) -> Int {
+        switch type {
+        case "invalid_request_error": 400
+        case "authentication_error": 401
+        case "permission_error": 403
+        case "not_found_error": 404
+        case "request_too_large": 413
+        case "rate_limit_error": 429
+        case "overloaded_error": 529
+        case "timeout_error": 504
+        default: 500
         }
     }
 
