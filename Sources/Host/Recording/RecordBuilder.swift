@@ -12,22 +12,14 @@ struct RecordBuilder: Sendable {
     func record(_ trace: ExchangeTrace) -> JSONValue {
         let clientDialect = trace.clientDialect ?? .openAIChat
         let upstreamDialect = trace.upstreamDialect ?? clientDialect
-        let response = ResponseAnalysis.reconstruct(
+        let (response, streamContentTimes) = ResponseAnalysis.analyse(
             trace.clientEvents, dialect: clientDialect, isStream: trace.responseIsEventStream)
-        let upstreamIsStream = trace.upstreamResponseHeaders.contains {
-            $0.0.lowercased() == "content-type" && $0.1.lowercased().hasPrefix("text/event-stream")
-        }
-        let upstreamResponse = ResponseAnalysis.reconstruct(
-            trace.upstreamEvents, dialect: upstreamDialect, isStream: upstreamIsStream)
         let request = Self.json(trace.requestBody)
-        let usage = usage(upstreamResponse.flatMap { ResponseAnalysis.usage(in: $0, dialect: upstreamDialect) }
-                          ?? response.flatMap { ResponseAnalysis.usage(in: $0, dialect: clientDialect) },
+        let usage = usage(reportedUsage(trace, response: response, clientDialect: clientDialect,
+                                        upstreamDialect: upstreamDialect),
                           request: request, response: response, trace: trace)
         let contentTimes = trace.responseIsEventStream
-            ? trace.clientEvents.entries.filter {
-                ResponseAnalysis.carriesContent(trace.clientEvents.data(of: $0), type: trace.clientEvents.type(of: $0),
-                                                dialect: clientDialect)
-            }.map(\.at)
+            ? streamContentTimes
             : (Self.succeeded(trace) ? trace.clientEvents.entries.map(\.at) : [])
         let timing = ExchangeTiming(trace: trace, contentTimes: contentTimes, outputTokens: usage?.output ?? 0)
         let model = trace.upstreamModel ?? trace.requestedModel ?? ""
@@ -70,6 +62,22 @@ struct RecordBuilder: Sendable {
     }
 
     // MARK: - Parts
+
+    /// The usage the upstream reported. Passthrough responses carry it themselves; the upstream's own events are read
+    /// only when the response was converted (a converter may have estimated) or the client's copy lacks it (a usage
+    /// chunk the client did not ask for was held back).
+    private func reportedUsage(_ trace: ExchangeTrace, response: JSONValue?, clientDialect: Dialect,
+                               upstreamDialect: Dialect) -> TokenUsage? {
+        if upstreamDialect == clientDialect, let usage = response.flatMap({ ResponseAnalysis.usage(in: $0, dialect: clientDialect) }) {
+            return usage
+        }
+        let upstreamIsStream = trace.upstreamResponseHeaders.contains {
+            $0.0.lowercased() == "content-type" && $0.1.lowercased().hasPrefix("text/event-stream")
+        }
+        let upstream = ResponseAnalysis.reconstruct(trace.upstreamEvents, dialect: upstreamDialect, isStream: upstreamIsStream)
+        return upstream.flatMap { ResponseAnalysis.usage(in: $0, dialect: upstreamDialect) }
+            ?? response.flatMap { ResponseAnalysis.usage(in: $0, dialect: clientDialect) }
+    }
 
     /// Whether the client got a successful answer (nothing failed, and every status on the way was 2xx).
     static func succeeded(_ trace: ExchangeTrace) -> Bool {

@@ -12,19 +12,22 @@ struct AnthropicStreamAccumulator {
     private(set) var error: JSONValue?
 
     /// Adds one event (its SSE type and data).
-    mutating func add(type: String, data: ArraySlice<UInt8>) {
-        guard let event = try? JSONValue(parsing: data) else { return }
+    /// - Returns: whether the event carried a content token (text, thinking or tool input).
+    @discardableResult
+    mutating func add(type: String, data: ArraySlice<UInt8>) -> Bool {
+        guard let event = try? JSONValue(parsing: data) else { return false }
         switch event["type"]?.stringValue ?? type {
         case "message_start":
             message = event["message"]?.objectValue ?? JSONObject()
         case "content_block_start":
-            guard let index = event["index"]?.intValue, let block = event["content_block"]?.objectValue else { return }
+            guard let index = event["index"]?.intValue, let block = event["content_block"]?.objectValue else { return false }
             blocks[index] = block
         case "content_block_delta":
-            guard let index = event["index"]?.intValue, let delta = event["delta"] else { return }
+            guard let index = event["index"]?.intValue, let delta = event["delta"] else { return false }
             apply(delta, to: index)
+            return ["text", "thinking", "partial_json"].contains { !(delta[$0]?.stringValue ?? "").isEmpty }
         case "content_block_stop":
-            guard let index = event["index"]?.intValue else { return }
+            guard let index = event["index"]?.intValue else { return false }
             finishToolInput(index)
         case "message_delta":
             if let delta = event["delta"]?.objectValue {
@@ -40,6 +43,7 @@ struct AnthropicStreamAccumulator {
         default:
             break
         }
+        return false
     }
 
     private mutating func apply(_ delta: JSONValue, to index: Int) {

@@ -18,12 +18,15 @@ struct OpenAIStreamAccumulator {
     private(set) var error: JSONValue?
 
     /// Adds one chunk (the data of one event); `[DONE]` and non-JSON data are ignored.
-    mutating func add(_ data: ArraySlice<UInt8>) {
-        guard data.first == UInt8(ascii: "{"), let chunk = try? JSONValue(parsing: data) else { return }
+    /// - Returns: whether the chunk carried a content token (text, reasoning or tool arguments).
+    @discardableResult
+    mutating func add(_ data: ArraySlice<UInt8>) -> Bool {
+        guard data.first == UInt8(ascii: "{"), let chunk = try? JSONValue(parsing: data) else { return false }
         if let error = chunk["error"], !error.isNull {
             self.error = chunk
-            return
+            return false
         }
+        var carriedContent = false
         for key in ["id", "created", "model", "system_fingerprint"] where head[key] == nil {
             if let value = chunk[key], !value.isNull { head[key] = value }
         }
@@ -32,19 +35,29 @@ struct OpenAIStreamAccumulator {
             let index = item["index"]?.intValue ?? 0
             var choice = choices[index] ?? Choice()
             let delta = item["delta"]
-            if let text = delta?["content"]?.stringValue { choice.content = (choice.content ?? "") + text }
-            if let text = delta?["reasoning_content"]?.stringValue { choice.reasoning = (choice.reasoning ?? "") + text }
+            if let text = delta?["content"]?.stringValue {
+                choice.content = (choice.content ?? "") + text
+                carriedContent = carriedContent || !text.isEmpty
+            }
+            if let text = delta?["reasoning_content"]?.stringValue {
+                choice.reasoning = (choice.reasoning ?? "") + text
+                carriedContent = carriedContent || !text.isEmpty
+            }
             for call in delta?["tool_calls"]?.arrayValue ?? [] {
                 let slot = call["index"]?.intValue ?? choice.toolCalls.count
                 var entry = choice.toolCalls[slot] ?? (nil, "", "")
                 if let id = call["id"]?.stringValue, entry.id == nil { entry.id = id }
                 if let name = call["function"]?["name"]?.stringValue { entry.name += name }
-                if let arguments = call["function"]?["arguments"]?.stringValue { entry.arguments += arguments }
+                if let arguments = call["function"]?["arguments"]?.stringValue {
+                    entry.arguments += arguments
+                    carriedContent = carriedContent || !arguments.isEmpty
+                }
                 choice.toolCalls[slot] = entry
             }
             if let reason = item["finish_reason"], !reason.isNull { choice.finishReason = reason }
             choices[index] = choice
         }
+        return carriedContent
     }
 
     /// The completion so far.

@@ -5,24 +5,33 @@ import JSONCore
 enum ResponseAnalysis {
     /// The whole response: the body of a non-streamed response, or a stream's events accumulated into one.
     static func reconstruct(_ log: EventLog, dialect: Dialect, isStream: Bool) -> JSONValue? {
-        guard !log.isEmpty else { return nil }
+        analyse(log, dialect: dialect, isStream: isStream).response
+    }
+
+    /// The whole response and, for a stream, when each event carrying a content token arrived — in one pass that
+    /// parses every event once.
+    static func analyse(_ log: EventLog, dialect: Dialect, isStream: Bool) -> (response: JSONValue?, contentTimes: [UInt64]) {
+        guard !log.isEmpty else { return (nil, []) }
         guard isStream else {
             let body = log.entries.reduce(into: [UInt8]()) { $0.append(contentsOf: log.data(of: $1)) }
-            return (try? JSONValue(parsing: body)) ?? .string(String(decoding: body, as: UTF8.self))
+            return ((try? JSONValue(parsing: body)) ?? .string(String(decoding: body, as: UTF8.self)), [])
         }
+        var contentTimes: [UInt64] = []
         switch dialect {
         case .openAIChat:
             var accumulator = OpenAIStreamAccumulator()
-            for entry in log.entries { accumulator.add(log.data(of: entry)) }
+            for entry in log.entries where accumulator.add(log.data(of: entry)) { contentTimes.append(entry.at) }
             // A stream that failed before any chunk is just its error; otherwise the partial answer is kept (the
             // error itself is read by `streamError`).
-            if let error = accumulator.error, accumulator.completion["id"]?.isNull ?? true { return error }
-            return accumulator.completion
+            if let error = accumulator.error, accumulator.completion["id"]?.isNull ?? true { return (error, contentTimes) }
+            return (accumulator.completion, contentTimes)
         case .anthropicMessages:
             var accumulator = AnthropicStreamAccumulator()
-            for entry in log.entries { accumulator.add(type: log.type(of: entry), data: log.data(of: entry)) }
-            if let error = accumulator.error, accumulator.result["id"] == nil { return error }
-            return accumulator.result
+            for entry in log.entries where accumulator.add(type: log.type(of: entry), data: log.data(of: entry)) {
+                contentTimes.append(entry.at)
+            }
+            if let error = accumulator.error, accumulator.result["id"] == nil { return (error, contentTimes) }
+            return (accumulator.result, contentTimes)
         }
     }
 
@@ -73,32 +82,6 @@ enum ResponseAnalysis {
                 input: input, output: usage["output_tokens"]?.intValue ?? 0,
                 cacheRead: usage["cache_read_input_tokens"]?.intValue ?? 0,
                 cacheWrite: usage["cache_creation_input_tokens"]?.intValue ?? 0)
-        }
-    }
-
-    /// Whether one stream event carries a content token: text, thinking, or tool-call arguments (not the message
-    /// start, a ping, a role-only chunk, or a tool call's name).
-    static func carriesContent(_ data: ArraySlice<UInt8>, type: String, dialect: Dialect) -> Bool {
-        switch dialect {
-        case .openAIChat:
-            guard data.first == UInt8(ascii: "{"), let chunk = try? JSONValue(parsing: data) else { return false }
-            return (chunk["choices"]?.arrayValue ?? []).contains { choice in
-                guard let delta = choice["delta"] else { return false }
-                if let text = delta["content"]?.stringValue, !text.isEmpty { return true }
-                if let text = delta["reasoning_content"]?.stringValue, !text.isEmpty { return true }
-                return (delta["tool_calls"]?.arrayValue ?? []).contains {
-                    !($0["function"]?["arguments"]?.stringValue ?? "").isEmpty
-                }
-            }
-        case .anthropicMessages:
-            guard type == "content_block_delta" || type.isEmpty,
-                  let event = try? JSONValue(parsing: data), event["type"]?.stringValue == "content_block_delta",
-                  let delta = event["delta"]
-            else { return false }
-            for key in ["text", "thinking", "partial_json"] {
-                if let text = delta[key]?.stringValue, !text.isEmpty { return true }
-            }
-            return false
         }
     }
 
