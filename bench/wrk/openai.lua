@@ -1,0 +1,27 @@
+-- wrk script: non-streamed OpenAI Chat Completions requests (POST /v1/chat/completions) for the LessLLM benchmark.
+-- Usage: wrk -t1 -c64 -d5s -s bench/wrk/openai.lua http://127.0.0.1:PORT -- MODEL
+-- MODEL is a lessllm-bench-upstream model (bench/MockUpstream), e.g. to-openai/bench-fast.
+-- At the end it prints one line "WRKJSON {...}" with counts, errors and latency percentiles in microseconds.
+
+wrk.method = "POST"
+wrk.path = "/v1/chat/completions"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Accept"] = "application/json"
+wrk.headers["Authorization"] = "Bearer bench-client-key"
+
+function init(args)
+   local model = args[1] or "bench-fast"
+   wrk.body = string.format('{"model":"%s","stream":false,"messages":[{"role":"user","content":"Write a few words for the LessLLM benchmark."}]}', model)
+end
+
+function done(summary, latency, requests)
+   local e = summary.errors
+   io.write(string.format(
+      'WRKJSON {"requests":%d,"duration_us":%d,"bytes":%d,' ..
+      '"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d},' ..
+      '"latency_us":{"min":%d,"p50":%d,"p90":%d,"p99":%d,"p999":%d,"max":%d,"mean":%.1f,"stdev":%.1f}}\n',
+      summary.requests, summary.duration, summary.bytes,
+      e.connect, e.read, e.write, e.status, e.timeout,
+      latency.min, latency:percentile(50), latency:percentile(90), latency:percentile(99),
+      latency:percentile(99.9), latency.max, latency.mean, latency.stdev))
+end
