@@ -26,6 +26,8 @@ struct HeaderRedactor: Sendable {
 
     /// The URL with user info and secret-looking query values masked.
     func redact(url: String) -> String {
+        // Most upstream URLs have neither user info nor a query: nothing to look for.
+        guard url.utf8.contains(UInt8(ascii: "@")) || url.utf8.contains(UInt8(ascii: "?")) else { return url }
         var url = url
         if let scheme = url.range(of: "://"),
            let at = url[scheme.upperBound...].firstIndex(of: "@"),
