@@ -12,18 +12,19 @@ struct ExchangeRow {
     /// The values, in `ExchangeSchema.columns` order.
     let values: [SQLiteValue]
 
-    /// Reads record `index` (0-based) of a batch of `count`.
+    /// Reads record `index` (0-based) of a batch of `count`: the bytes at `range` of `batch`.
     /// - Throws: `PluginError.invalidRequest` naming the record and the problem.
-    init(_ value: JSONValue, index: Int, count: Int) throws(PluginError) {
+    init(_ batch: [UInt8], range: Range<Int>, index: Int, count: Int) throws(PluginError) {
         let position = "record \(index + 1) of \(count)"
-        guard case .object(let object) = value else {
-            throw .invalidRequest("\(position) must be a JSON object, got \(JSONDescription.of(value))")
+        guard batch[range.lowerBound] == UInt8(ascii: "{") else {
+            throw .invalidRequest("\(position) must be a JSON object, got \(JSONDescription.of(batch[range]))")
         }
-        guard case .string(let id)? = object["id"], !id.isEmpty else {
+        let fields = try RecordFields(bytes: batch, range: range, label: position)
+        guard let id = try? fields.string("id"), !id.isEmpty else {
             throw .invalidRequest("\(position) has no \"id\" (a non-empty string is required)")
         }
         guard id.utf8.count <= 128 else { throw .invalidRequest("\(position) has an id longer than 128 bytes") }
-        let fields = RecordFields(object, label: "\(position) (id \(id))")
+        fields.label = "\(position) (id \(id))"
         guard let startedAt = try fields.integer("started_at_ms") else {
             throw fields.problem("started_at_ms is required (Unix milliseconds)")
         }
@@ -31,7 +32,7 @@ struct ExchangeRow {
             try fields.requireObject(section)
         }
         self.id = id
-        let record = JSONValue.object(object).serialized()
+        let record = String(decoding: batch[range], as: UTF8.self)
         values = [
             .text(id),
             .integer(Int64(startedAt)),
@@ -85,19 +86,21 @@ struct ExchangeRow {
     /// - Throws: `PluginError.invalidRequest` for a body that is not a JSON array or any malformed record; the
     ///   whole batch is refused, so nothing of it is written.
     static func batch(from body: UnsafeRawBufferPointer) throws(PluginError) -> [ExchangeRow] {
-        let document: JSONValue
+        let bytes = Array(body)
+        let records: [Range<Int>]?
         do {
-            document = try JSONValue(parsing: body)
+            records = try JSONScanner.topLevelElements(in: bytes)
         } catch {
             throw .invalidRequest("sink:log expects a JSON array of exchange records; the body is not valid JSON: \(error)")
         }
-        guard case .array(let records) = document else {
-            throw .invalidRequest("sink:log expects a JSON array of exchange records, got \(JSONDescription.of(document))")
+        guard let records else {
+            let start = bytes.firstIndex { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } ?? 0
+            throw .invalidRequest("sink:log expects a JSON array of exchange records, got \(JSONDescription.of(bytes[start...]))")
         }
         var rows: [ExchangeRow] = []
         rows.reserveCapacity(records.count)
         for (index, record) in records.enumerated() {
-            rows.append(try ExchangeRow(record, index: index, count: records.count))
+            rows.append(try ExchangeRow(bytes, range: record, index: index, count: records.count))
         }
         return rows
     }

@@ -1,93 +1,128 @@
 import JSONCore
 import PluginKit
 
-/// Typed reading of one exchange record, with errors that name the record and the field.
+/// Typed reading of one exchange record straight from its JSON bytes, with errors that name the record and the
+/// field.
 ///
-/// A field that is absent or `null` reads as nil; a field of the wrong type is an error, so a host bug shows up at
-/// once instead of as silently empty columns.
-struct RecordFields {
-    private let record: JSONObject
+/// The record is never turned into a document: its members are located with `JSONScanner` (one validating pass),
+/// scalar fields are decoded where they lie, and the JSON parts (`request`, `http`, …) are stored as the exact text
+/// the host sent — nothing is parsed and serialised again. A field that is absent or `null` reads as nil; a field
+/// of the wrong type is an error, so a host bug shows up at once instead of as silently empty columns.
+final class RecordFields {
+    /// The whole batch; ranges below index into it.
+    private let bytes: [UInt8]
+    /// The record's top-level members (the last of a repeated key wins, as in JSON parsing).
+    private let members: [String: Range<Int>]
+    /// Members of the object sections read so far.
+    private var sections: [String: [String: Range<Int>]] = [:]
     /// "record 3 of 5 (id 01…)", the prefix of every error.
-    private let label: String
+    var label: String
 
-    /// - Parameters:
-    ///   - record: the record object.
-    ///   - label: how errors name the record.
-    init(_ record: JSONObject, label: String) {
-        self.record = record
+    /// Locates the members of the record at `range` of `bytes`.
+    /// - Throws: `PluginError.invalidRequest` when the record is not an object.
+    init(bytes: [UInt8], range: Range<Int>, label: String) throws(PluginError) {
+        self.bytes = bytes
         self.label = label
+        members = try Self.members(of: range, in: bytes, describing: label)
     }
 
-    /// The value at `path` (object keys), nil when absent or null along the way.
-    /// - Throws: `PluginError.invalidRequest` when a step on the way is not an object.
-    func value(_ path: String...) throws(PluginError) -> JSONValue? {
-        try value(at: path)
-    }
-
-    private func value(at path: [String]) throws(PluginError) -> JSONValue? {
-        var current = JSONValue.object(record)
-        for (depth, key) in path.enumerated() {
-            guard case .object(let object) = current else {
-                let parent = path[..<depth].joined(separator: ".")
-                throw mismatch(parent, expected: "an object", got: current)
-            }
-            guard let next = object[key], !next.isNull else { return nil }
-            current = next
-        }
-        return current
-    }
+    // MARK: - Typed fields
 
     /// A string field.
     func string(_ path: String...) throws(PluginError) -> String? {
-        guard let value = try value(at: path) else { return nil }
-        guard let text = value.stringValue else { throw mismatch(path, expected: "a string", got: value) }
-        return text
+        guard let range = try valueRange(at: path) else { return nil }
+        guard bytes[range.lowerBound] == UInt8(ascii: "\"") else { throw mismatch(path, expected: "a string", got: range) }
+        return try? JSONScanner.decodeString(bytes[range])
     }
 
     /// An integer field (JSON number without fraction or exponent, within 64 bits).
     func integer(_ path: String...) throws(PluginError) -> Int? {
-        guard let value = try value(at: path) else { return nil }
-        guard let number = value.intValue else { throw mismatch(path, expected: "an integer", got: value) }
+        guard let range = try valueRange(at: path) else { return nil }
+        guard let number = Int(String(decoding: bytes[range], as: UTF8.self)) else {
+            throw mismatch(path, expected: "an integer", got: range)
+        }
         return number
     }
 
     /// A number field.
     func number(_ path: String...) throws(PluginError) -> Double? {
-        guard let value = try value(at: path) else { return nil }
-        guard let number = value.doubleValue, number.isFinite else {
-            throw mismatch(path, expected: "a number", got: value)
-        }
+        guard let range = try valueRange(at: path) else { return nil }
+        let first = bytes[range.lowerBound]
+        guard first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")),
+              let number = Double(String(decoding: bytes[range], as: UTF8.self)), number.isFinite
+        else { throw mismatch(path, expected: "a number", got: range) }
         return number
     }
 
     /// A boolean field.
     func bool(_ path: String...) throws(PluginError) -> Bool? {
-        guard let value = try value(at: path) else { return nil }
-        guard let flag = value.boolValue else { throw mismatch(path, expected: "true or false", got: value) }
-        return flag
+        guard let range = try valueRange(at: path) else { return nil }
+        if bytes[range].elementsEqual("true".utf8) { return true }
+        if bytes[range].elementsEqual("false".utf8) { return false }
+        throw mismatch(path, expected: "true or false", got: range)
     }
 
-    /// A top-level part as compact JSON text (`request`, `http`, …), nil when absent or null.
+    /// A top-level part as the JSON text the host sent (`request`, `http`, …), nil when absent or null.
     func json(_ key: String) -> String? {
-        guard let value = record[key], !value.isNull else { return nil }
-        return value.serialized()
+        guard let range = members[key], !isNull(range) else { return nil }
+        return String(decoding: bytes[range], as: UTF8.self)
     }
 
     /// An object section (`usage`, `cost`, …) must be an object when present.
     func requireObject(_ key: String) throws(PluginError) {
-        guard let value = record[key], !value.isNull else { return }
-        guard value.objectValue != nil else { throw mismatch([key], expected: "an object", got: value) }
+        guard let range = members[key], !isNull(range) else { return }
+        guard bytes[range.lowerBound] == UInt8(ascii: "{") else { throw mismatch([key], expected: "an object", got: range) }
     }
 
     /// An error about this record.
     func problem(_ message: String) -> PluginError { .invalidRequest("\(label): \(message)") }
 
-    private func mismatch(_ path: [String], expected: String, got value: JSONValue) -> PluginError {
-        mismatch(path.joined(separator: "."), expected: expected, got: value)
+    // MARK: - Locating values
+
+    private func valueRange(at path: [String]) throws(PluginError) -> Range<Int>? {
+        guard let first = path.first, let top = members[first], !isNull(top) else { return nil }
+        guard path.count > 1 else { return top }
+        var current = top
+        var level = [first: top]
+        for (depth, key) in path.enumerated() {
+            guard let range = level[key], !isNull(range) else { return nil }
+            current = range
+            guard depth + 1 < path.count else { break }
+            let parent = path[...depth].joined(separator: ".")
+            guard bytes[range.lowerBound] == UInt8(ascii: "{") else {
+                throw mismatch(parent, expected: "an object", got: range)
+            }
+            if let cached = sections[parent] {
+                level = cached
+            } else {
+                level = try Self.members(of: range, in: bytes, describing: label)
+                sections[parent] = level
+            }
+        }
+        return current
     }
 
-    private func mismatch(_ path: String, expected: String, got value: JSONValue) -> PluginError {
-        problem("\(path) must be \(expected), got \(JSONDescription.of(value))")
+    private func isNull(_ range: Range<Int>) -> Bool { bytes[range].elementsEqual("null".utf8) }
+
+    private static func members(of range: Range<Int>, in bytes: [UInt8], describing label: String)
+        throws(PluginError) -> [String: Range<Int>] {
+        var found: [String: Range<Int>] = [:]
+        let members = bytes.withUnsafeBytes { buffer in
+            try? JSONScanner.topLevelMembers(in: UnsafeRawBufferPointer(rebasing: buffer[range]))
+        }
+        guard let members else { throw .invalidRequest("\(label) is not a JSON object") }
+        for member in members {
+            found[member.key] = (range.lowerBound + member.valueRange.lowerBound)..<(range.lowerBound + member.valueRange.upperBound)
+        }
+        return found
+    }
+
+    private func mismatch(_ path: [String], expected: String, got range: Range<Int>) -> PluginError {
+        mismatch(path.joined(separator: "."), expected: expected, got: range)
+    }
+
+    private func mismatch(_ path: String, expected: String, got range: Range<Int>) -> PluginError {
+        problem("\(path) must be \(expected), got \(JSONDescription.of(bytes[range]))")
     }
 }
 
@@ -95,19 +130,23 @@ struct RecordFields {
 enum JSONDescription {
     /// What `value` is, with a short excerpt of it.
     static func of(_ value: JSONValue) -> String {
-        let kind = switch value {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .number: "a number"
-        case .string: "a string"
-        case .array: "an array"
-        case .object: "an object"
+        of(ArraySlice(value.serializedBytes()))
+    }
+
+    /// What the JSON text `raw` is, with a short excerpt of it.
+    static func of(_ raw: ArraySlice<UInt8>) -> String {
+        let kind = switch raw.first {
+        case UInt8(ascii: "n"): "null"
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): "a boolean"
+        case UInt8(ascii: "\""): "a string"
+        case UInt8(ascii: "["): "an array"
+        case UInt8(ascii: "{"): "an object"
+        default: "a number"
         }
-        switch value {
-        case .null: return kind
-        case .array, .object: return kind
+        switch raw.first {
+        case UInt8(ascii: "n"), UInt8(ascii: "["), UInt8(ascii: "{"): return kind
         default:
-            var text = value.serialized()
+            var text = String(decoding: raw, as: UTF8.self)
             if text.count > 40 { text = String(text.prefix(40)) + "…" }
             return "\(kind) (\(text))"
         }

@@ -8,16 +8,21 @@ struct RecordBuilder: Sendable {
     let redactor: HeaderRedactor
     let keepRawEvents: Bool
 
-    /// The record of `trace`.
+    /// The record of `trace` as a document (for tests and tools; the recorder uses `recordBytes`).
     func record(_ trace: ExchangeTrace) -> JSONValue {
+        (try? JSONValue(parsing: recordBytes(trace))) ?? .null
+    }
+
+    /// The record of `trace` as JSON text. The request bodies go in as the exact bytes the client (and the
+    /// gateway) sent when they are JSON — never parsed and serialised again.
+    func recordBytes(_ trace: ExchangeTrace) -> [UInt8] {
         let clientDialect = trace.clientDialect ?? .openAIChat
         let upstreamDialect = trace.upstreamDialect ?? clientDialect
         let (response, streamContentTimes) = ResponseAnalysis.analyse(
             trace.clientEvents, dialect: clientDialect, isStream: trace.responseIsEventStream)
-        let request = Self.json(trace.requestBody)
         let usage = usage(reportedUsage(trace, response: response, clientDialect: clientDialect,
                                         upstreamDialect: upstreamDialect),
-                          request: request, response: response, trace: trace)
+                          response: response, trace: trace)
         let contentTimes = trace.responseIsEventStream
             ? streamContentTimes
             : (Self.succeeded(trace) ? trace.clientEvents.entries.map(\.at) : [])
@@ -48,8 +53,6 @@ struct RecordBuilder: Sendable {
         record["outcome"] = .string(outcome)
         record["error"] = error
         record["http"] = http(trace)
-        record["request"] = request
-        record["upstream_request"] = trace.upstreamRequestBody.flatMap { $0 == trace.requestBody ? nil : Self.json($0) } ?? .null
         record["response"] = response ?? .null
         if trace.clientEvents.overflowed || trace.upstreamEvents.overflowed {
             record["response_truncated_at_bytes"] = .int(EventLog.byteLimit)
@@ -58,7 +61,28 @@ struct RecordBuilder: Sendable {
         record["timing"] = Self.json(timing)
         record["usage"] = usage.map(Self.json) ?? .null
         record["cost"] = cost.map(Self.json) ?? .null
-        return .object(record)
+        var bytes = JSONValue.object(record).serializedBytes()
+        bytes.removeLast()  // the closing brace: the request bodies are appended as they are
+        Self.appendMember("request", trace.requestBody, to: &bytes)
+        if let upstream = trace.upstreamRequestBody, upstream != trace.requestBody {
+            Self.appendMember("upstream_request", upstream, to: &bytes)
+        } else {
+            bytes.append(contentsOf: #","upstream_request":null"#.utf8)
+        }
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
+    }
+
+    /// Appends `,"key":<body>` — the body's own bytes when they are valid JSON, else the body as a JSON string.
+    private static func appendMember(_ key: String, _ body: [UInt8], to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: ","))
+        JSONString.encode(key, into: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        if !body.isEmpty, (try? JSONScanner.validate(body)) != nil {
+            bytes.append(contentsOf: body)
+        } else {
+            JSONString.encode(String(decoding: body, as: UTF8.self), into: &bytes)
+        }
     }
 
     // MARK: - Parts
@@ -85,12 +109,13 @@ struct RecordBuilder: Sendable {
             && trace.upstreamStatus.map { (200..<300).contains($0) } ?? true
     }
 
-    private func usage(_ reported: TokenUsage?, request: JSONValue, response: JSONValue?, trace: ExchangeTrace) -> TokenUsage? {
+    private func usage(_ reported: TokenUsage?, response: JSONValue?, trace: ExchangeTrace) -> TokenUsage? {
         if let reported { return reported }
         // Estimate only what was generated: an answer that succeeded, or a stream cut short after it started.
         let partialStream = trace.responseIsEventStream && !trace.clientEvents.isEmpty
         guard trace.provider != nil, Self.succeeded(trace) || partialStream else { return nil }
         // Nothing reported: estimate from the text, and say so.
+        let request = Self.json(trace.requestBody)
         let input = ResponseAnalysis.estimateTokens(Self.text(in: request["messages"]) + Self.text(in: request["system"]))
         let output = ResponseAnalysis.estimateTokens(
             response.map { ResponseAnalysis.generatedText($0, dialect: trace.clientDialect ?? .openAIChat) } ?? "")

@@ -143,8 +143,12 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
 
     /// Builds the records of `traces` and hands them to every sink; false if any sink failed.
     private func deliver(_ traces: [ExchangeTrace]) -> Bool {
-        let records = JSONValue.array(traces.map { builder.record($0) })
-        let body = records.serializedBytes()
+        var body: [UInt8] = [UInt8(ascii: "[")]
+        for (index, trace) in traces.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            body.append(contentsOf: builder.recordBytes(trace))
+        }
+        body.append(UInt8(ascii: "]"))
         var allStored = true
         for sink in sinks {
             do {
