@@ -1,4 +1,5 @@
 import JSONCore
+import PluginKit
 
 /// Makes a streamed Chat Completions request ask for usage (`stream_options.include_usage: true`), editing only
 /// the bytes that must change, and says whether the client had not asked for it (so the extra usage chunk must
@@ -24,9 +25,11 @@ enum StreamUsageRequest {
 
     /// Whether an event is the usage-only chunk (`"choices":[]` with a `usage` object).
     static func isUsageOnlyChunk(_ data: UnsafeRawBufferPointer) -> Bool {
-        guard data.first == UInt8(ascii: "{"),
-              let choices = try? JSONScanner.topLevelValue(forKey: "choices", in: data),
-              let usage = try? JSONScanner.topLevelValue(forKey: "usage", in: data),
+        // Runs on every event: only chunks that mention usage get the one scan of their members.
+        guard data.first == UInt8(ascii: "{"), ByteSearch.contains(data, #""usage""#),
+              let members = try? JSONScanner.topLevelMembers(in: data),
+              let choices = members.last(where: { $0.key == "choices" })?.valueRange,
+              let usage = members.last(where: { $0.key == "usage" })?.valueRange,
               data[usage.lowerBound] == UInt8(ascii: "{")
         else { return false }
         let list = data[choices]

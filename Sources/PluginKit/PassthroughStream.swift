@@ -22,7 +22,9 @@ open class PassthroughStream: PluginStream {
         public static let openAIDone = Terminal(name: "data: [DONE]") { event in
             let data = event.data.buffer
             if data.elementsEqual("[DONE]".utf8) { return true }
-            return data.first == UInt8(ascii: "{") && (try? JSONScanner.topLevelValue(forKey: "error", in: data)) != nil
+            // Only a chunk that mentions "error" at all is worth a scan (this runs on every event).
+            return data.first == UInt8(ascii: "{") && ByteSearch.contains(data, #""error""#)
+                && (try? JSONScanner.topLevelValue(forKey: "error", in: data)) != nil
         }
         /// Anthropic Messages: `event: message_stop` (an `error` event also ends the stream, with its own message).
         public static let anthropicMessageStop = Terminal(name: "event: message_stop") { event in
