@@ -35,3 +35,15 @@ CURLMcode lessllm_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long 
 CURLcode lessllm_curl_getinfo_offset(CURL *easy, CURLINFO info, curl_off_t *value) {
     return curl_easy_getinfo(easy, info, value);
 }
+
+CURLMcode lessllm_curl_multi_setopt_pointer(CURLM *multi, CURLMoption option, void *value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
+CURLMcode lessllm_curl_multi_setopt_socket_callback(CURLM *multi, lessllm_curl_socket_cb callback) {
+    return curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, callback);
+}
+
+CURLMcode lessllm_curl_multi_setopt_timer_callback(CURLM *multi, lessllm_curl_timer_cb callback) {
+    return curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, callback);
+}

@@ -1,8 +1,11 @@
-/* Typed wrappers over libcurl's variadic functions, which Swift cannot call. */
+/* Typed wrappers over libcurl's variadic functions, which Swift cannot call, and the epoll/eventfd declarations the
+ * curl thread's event loop uses (Glibc's Swift module does not export them). */
 #ifndef LESSLLM_CURL_SHIM_H
 #define LESSLLM_CURL_SHIM_H
 
 #include <curl/curl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 
 typedef size_t (*lessllm_curl_data_cb)(char *data, size_t size, size_t count, void *user);
 
@@ -15,5 +18,11 @@ CURLcode lessllm_curl_getinfo_long(CURL *easy, CURLINFO info, long *value);
 CURLcode lessllm_curl_getinfo_pointer(CURL *easy, CURLINFO info, void **value);
 CURLcode lessllm_curl_getinfo_offset(CURL *easy, CURLINFO info, curl_off_t *value);
 CURLMcode lessllm_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
+
+typedef int (*lessllm_curl_socket_cb)(CURL *easy, curl_socket_t socket, int what, void *user, void *socket_user);
+typedef int (*lessllm_curl_timer_cb)(CURLM *multi, long timeout_ms, void *user);
+CURLMcode lessllm_curl_multi_setopt_pointer(CURLM *multi, CURLMoption option, void *value);
+CURLMcode lessllm_curl_multi_setopt_socket_callback(CURLM *multi, lessllm_curl_socket_cb callback);
+CURLMcode lessllm_curl_multi_setopt_timer_callback(CURLM *multi, lessllm_curl_timer_cb callback);
 
 #endif

@@ -11,6 +11,9 @@ import Synchronization
 /// Other threads never touch libcurl: they queue a command and wake the curl thread, so starting, cancelling,
 /// pausing and resuming are thread-safe and take effect within one loop turn (cancellation reaches the socket in
 /// well under 100 ms, even while the upstream is silent). Responses are handed to each transfer's event loop.
+///
+/// The loop is event-driven (`curl_multi_socket_action` over epoll, see `CurlSocketLoop`): a wake-up costs the
+/// sockets that are ready, not every transfer in flight.
 public final class CurlTransport: @unchecked Sendable {
     private enum Command {
         case start(CurlTransfer)
@@ -20,6 +23,7 @@ public final class CurlTransport: @unchecked Sendable {
     }
 
     private let multi: UnsafeMutableRawPointer
+    private let sockets: CurlSocketLoop
     private let commands = Mutex<[Command]>([])
     private let nextID = Atomic<Int>(1)
     private let logger: Logger
@@ -36,6 +40,7 @@ public final class CurlTransport: @unchecked Sendable {
     public init(logger: Logger) {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
         multi = curl_multi_init()
+        sockets = CurlSocketLoop(multi: multi)
         self.logger = logger
         lessllm_curl_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
         startThread()
@@ -72,7 +77,7 @@ public final class CurlTransport: @unchecked Sendable {
 
     private func send(_ command: Command) {
         commands.withLock { $0.append(command) }
-        curl_multi_wakeup(multi)
+        sockets.wake()
     }
 
     // MARK: - Curl thread
@@ -82,15 +87,19 @@ public final class CurlTransport: @unchecked Sendable {
     }
 
     private func runLoop() {
+        var stillRunning: Int32 = 0
         while running {
             runCommands()
             guard running else { break }
-            var stillRunning: Int32 = 0
-            curl_multi_perform(multi, &stillRunning)
+            let limit: Int32 = transfers.isEmpty ? 1000 : Int32(Self.sweepInterval / 1_000_000)
+            for ready in sockets.wait(limit: limit) {
+                curl_multi_socket_action(multi, ready.socket, ready.flags, &stillRunning)
+            }
+            if sockets.takeExpiredTimer() {
+                curl_multi_socket_action(multi, -1 /* CURL_SOCKET_TIMEOUT */, 0, &stillRunning)
+            }
             collectCompletions()
             sweepTimeouts()
-            let wait: Int32 = transfers.isEmpty ? 1000 : 50
-            curl_multi_poll(multi, nil, 0, wait, nil)
         }
         for transfer in transfers.values { remove(transfer, TransportFailure(.cancelled, "the gateway is shutting down")) }
         curl_multi_cleanup(multi)
