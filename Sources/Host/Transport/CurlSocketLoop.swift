@@ -17,7 +17,7 @@ final class CurlSocketLoop: @unchecked Sendable {
     private let epoll: Int32
     private let wakeDescriptor: Int32
     private var watched = Set<Int32>()
-    private var events = [epoll_event](repeating: epoll_event(), count: 256)
+    private var events = [epoll_event](repeating: epoll_event(), count: 1024)
     /// When libcurl wants `curl_multi_socket_action(CURL_SOCKET_TIMEOUT)` called (monotonic ns), if at all.
     private(set) var timerDeadline: UInt64?
 
