@@ -109,12 +109,12 @@ public struct GatewayConfig: Sendable, Equatable {
         }
         var converters: [ConverterConfig] = []
         for entry in try top.namedSection("converters", expected: "a mapping of converter names to settings") {
-            converters.append(try ConverterConfig.decode(entry, section: "converters", context: context))
+            converters.append(try PluginInstanceConfig.decode(entry, section: "converters", kind: "converter", context: context))
         }
         let routes = try RouteConfig.decodeAll(top, providers: providers)
         var sinks: [SinkConfig] = []
         for entry in try top.namedSection("sinks", expected: "a mapping of sink names to settings") {
-            sinks.append(try SinkConfig.decode(entry, section: "sinks", context: context))
+            sinks.append(try PluginInstanceConfig.decode(entry, section: "sinks", kind: "sink", context: context))
         }
         return GatewayConfig(
             sourceName: context.sourceName, baseDirectory: context.baseDirectory, listen: listen, plugins: plugins,
