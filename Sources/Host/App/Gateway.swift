@@ -15,6 +15,7 @@ final class Gateway: Sendable {
     private let recorder: any ExchangeRecording
     private let prices: PriceTable?
     private let trustedProxies: [IPNetwork]
+    private let keepRawEvents: Bool
     private let inFlight = Atomic<Int>(0)
     private let draining = Atomic<Bool>(false)
     let logger: Logger
@@ -37,6 +38,7 @@ final class Gateway: Sendable {
         self.transport = transport
         self.recorder = recorder
         self.trustedProxies = config.listen.trustedProxies
+        self.keepRawEvents = config.recording.rawEvents
         self.logger = logger
     }
 
@@ -140,6 +142,10 @@ final class Gateway: Sendable {
             client: dialect, provider: provider, registry: registry, body: bytes, parsed: parsed, route: route,
             headers: headers, exchangeID: exchangeID)
         trace.upstreamDialect = plan.upstreamDialect
+        if plan.responseConverters.isEmpty && !keepRawEvents {
+            // Passthrough: the client's events are the upstream's; only the tail can differ (a held-back usage chunk).
+            trace.upstreamEvents = EventLog(keepingDataOfLast: 8)
+        }
         let recorder = self.recorder
         inFlight.add(1, ordering: .relaxed)
         let writer = ClientResponseWriter(

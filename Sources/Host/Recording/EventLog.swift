@@ -4,6 +4,9 @@
 /// The bytes kept are capped (`byteLimit`): past it, events are still timed but their data is not kept, and
 /// `overflowed` says the record holds only the beginning of the response — a 200 MiB stream must not cost the
 /// gateway 200 MiB twice over.
+///
+/// A log may keep the data of only its most recent events (`keepingDataOfLast`): in passthrough the client's log
+/// already holds every event, and only the upstream's tail (where a held-back usage chunk sits) adds anything.
 struct EventLog: Sendable {
     /// The most bytes one log keeps.
     static let byteLimit = 16 << 20
@@ -20,13 +23,21 @@ struct EventLog: Sendable {
     /// Whether data was dropped because of the byte limit.
     private(set) var overflowed = false
 
-    /// An empty log.
-    init() {}
+    /// How many of the latest events keep their data; nil for all.
+    private let dataWindow: Int?
+    /// The first entry whose data is still kept.
+    private var firstKept = 0
+
+    /// An empty log keeping the data of every event, or of only the latest `window` events.
+    init(keepingDataOfLast window: Int? = nil) {
+        dataWindow = window
+    }
 
     /// A log restored from its parts (the journal).
     init(bytes: [UInt8], entries: [Entry]) {
         self.bytes = bytes
         self.entries = entries
+        dataWindow = nil
     }
 
     var count: Int { entries.count }
@@ -44,6 +55,28 @@ struct EventLog: Sendable {
         let dataStart = bytes.count
         bytes.append(contentsOf: data)
         entries.append(Entry(at: time, typeRange: typeStart..<dataStart, dataRange: dataStart..<bytes.count))
+        if let dataWindow, entries.count - firstKept > 2 * dataWindow { dropDataBefore(entries.count - dataWindow) }
+    }
+
+    /// Keeps the data of entries from `index` on, moving it to the front of a fresh buffer (amortised: this runs
+    /// once every `dataWindow` events and copies `dataWindow` events).
+    private mutating func dropDataBefore(_ index: Int) {
+        var kept: [UInt8] = []
+        for position in firstKept..<entries.count {
+            guard position >= index else {
+                entries[position].typeRange = 0..<0
+                entries[position].dataRange = 0..<0
+                continue
+            }
+            let typeStart = kept.count
+            kept.append(contentsOf: bytes[entries[position].typeRange])
+            let dataStart = kept.count
+            kept.append(contentsOf: bytes[entries[position].dataRange])
+            entries[position].typeRange = typeStart..<dataStart
+            entries[position].dataRange = dataStart..<kept.count
+        }
+        bytes = kept
+        firstKept = index
     }
 
     /// The event's type as text.

@@ -60,6 +60,8 @@ final class CurlTransfer: @unchecked Sendable {
         lessllm_curl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1)
         lessllm_curl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2)
         lessllm_curl_setopt_long(easy, CURLOPT_TCP_NODELAY, 1)
+        // Stream events are small; a smaller receive buffer per transfer keeps thousands of open streams cheap.
+        lessllm_curl_setopt_long(easy, CURLOPT_BUFFERSIZE, 8192)
         lessllm_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeout.wholeMilliseconds)
         lessllm_curl_setopt_long(easy, CURLOPT_TIMEOUT_MS, options.totalTimeout.wholeMilliseconds)
         lessllm_curl_setopt_long(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
