@@ -4,6 +4,7 @@
 #define LESSLLM_CURL_SHIM_H
 
 #include <curl/curl.h>
+#include <malloc.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 
@@ -24,5 +25,9 @@ typedef int (*lessllm_curl_timer_cb)(CURLM *multi, long timeout_ms, void *user);
 CURLMcode lessllm_curl_multi_setopt_pointer(CURLM *multi, CURLMoption option, void *value);
 CURLMcode lessllm_curl_multi_setopt_socket_callback(CURLM *multi, lessllm_curl_socket_cb callback);
 CURLMcode lessllm_curl_multi_setopt_timer_callback(CURLM *multi, lessllm_curl_timer_cb callback);
+
+/* Caps glibc's malloc arenas (one per thread by default): the gateway's few busy threads share memory instead of
+ * each holding its own partly empty arena. */
+static inline void lessllm_limit_malloc_arenas(int count) { mallopt(M_ARENA_MAX, count); }
 
 #endif

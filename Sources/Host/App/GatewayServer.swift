@@ -1,3 +1,4 @@
+import CurlShim
 import Dispatch
 import JSONCore
 import Glibc
@@ -28,6 +29,7 @@ public final class GatewayServer {
     /// - Throws: when a listener cannot be bound.
     public func run(announce: (String) -> Void) throws {
         let signals = TerminationSignals()
+        ProcessLimits.apply()
         let prices = PriceTable(overrides: config.prices,
                                 builtin: try PriceTable.loadBuiltin(executableDirectory: Executable.directory))
         let recorder = makeRecorder(prices: prices)
@@ -123,6 +125,19 @@ public final class GatewayServer {
         return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
+}
+
+/// Process-wide settings a server with thousands of connections wants: as many descriptors as the system allows
+/// (each stream holds two), and a few shared malloc arenas instead of one per thread.
+enum ProcessLimits {
+    static func apply() {
+        var limit = rlimit()
+        if getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max
+            setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        lessllm_limit_malloc_arenas(2)
+    }
 }
 
 /// SIGINT and SIGTERM, caught from the moment this is created (so a signal during start-up is not lost).
