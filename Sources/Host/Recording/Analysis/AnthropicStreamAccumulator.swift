@@ -7,6 +7,9 @@ import JSONCore
 struct AnthropicStreamAccumulator {
     private var message = JSONObject()
     private var blocks: [Int: JSONObject] = [:]
+    /// Text and thinking of each block, kept apart while they grow (joined into the blocks in `result`).
+    private var texts: [Int: String] = [:]
+    private var thinkings: [Int: String] = [:]
     private var partialJSON: [Int: String] = [:]
     /// An `error` event the stream carried, if any.
     private(set) var error: JSONValue?
@@ -15,6 +18,8 @@ struct AnthropicStreamAccumulator {
     /// - Returns: whether the event carried a content token (text, thinking or tool input).
     @discardableResult
     mutating func add(type: String, data: ArraySlice<UInt8>) -> Bool {
+        // The common event, a content delta, is read with the scanner (this runs once per event of every stream).
+        if type == "content_block_delta", let carried = data.withUnsafeBytes({ try? addDelta($0) }) { return carried }
         guard let event = try? JSONValue(parsing: data) else { return false }
         switch event["type"]?.stringValue ?? type {
         case "message_start":
@@ -46,13 +51,46 @@ struct AnthropicStreamAccumulator {
         return false
     }
 
+    /// A `content_block_delta` read with the scanner; returns whether it carried a content token.
+    private mutating func addDelta(_ bytes: UnsafeRawBufferPointer) throws(JSONError) -> Bool {
+        let members = try JSONScanner.topLevelMembers(in: bytes)
+        guard let indexRange = members.last(where: { $0.key == "index" })?.valueRange,
+              let index = Int(String(decoding: bytes[indexRange], as: UTF8.self)),
+              let deltaRange = members.last(where: { $0.key == "delta" })?.valueRange
+        else { return false }
+        let delta = UnsafeRawBufferPointer(rebasing: bytes[deltaRange])
+        let fields = try JSONScanner.topLevelMembers(in: delta)
+        func text(_ key: String) throws(JSONError) -> String? {
+            guard let range = fields.last(where: { $0.key == key })?.valueRange,
+                  delta[range.lowerBound] == UInt8(ascii: "\"") else { return nil }
+            return try JSONScanner.decodeString(UnsafeRawBufferPointer(rebasing: delta[range]))
+        }
+        switch try text("type") {
+        case "text_delta":
+            let piece = try text("text") ?? ""
+            texts[index, default: ""] += piece
+            return !piece.isEmpty
+        case "thinking_delta":
+            let piece = try text("thinking") ?? ""
+            thinkings[index, default: ""] += piece
+            return !piece.isEmpty
+        case "input_json_delta":
+            let piece = try text("partial_json") ?? ""
+            partialJSON[index, default: ""] += piece
+            return !piece.isEmpty
+        default:
+            apply(try JSONValue(parsing: delta), to: index)
+            return false
+        }
+    }
+
     private mutating func apply(_ delta: JSONValue, to index: Int) {
         var block = blocks[index] ?? JSONObject()
         switch delta["type"]?.stringValue {
         case "text_delta":
-            block["text"] = .string((block["text"]?.stringValue ?? "") + (delta["text"]?.stringValue ?? ""))
+            texts[index, default: ""] += delta["text"]?.stringValue ?? ""
         case "thinking_delta":
-            block["thinking"] = .string((block["thinking"]?.stringValue ?? "") + (delta["thinking"]?.stringValue ?? ""))
+            thinkings[index, default: ""] += delta["thinking"]?.stringValue ?? ""
         case "signature_delta":
             block["signature"] = delta["signature"] ?? .null
         case "input_json_delta":
@@ -77,6 +115,16 @@ struct AnthropicStreamAccumulator {
     var result: JSONValue {
         var copy = self
         for index in Array(copy.partialJSON.keys) { copy.finishToolInput(index) }
+        for (index, text) in copy.texts {
+            var block = copy.blocks[index] ?? ["type": "text"]
+            block["text"] = .string((block["text"]?.stringValue ?? "") + text)
+            copy.blocks[index] = block
+        }
+        for (index, thinking) in copy.thinkings {
+            var block = copy.blocks[index] ?? ["type": "thinking"]
+            block["thinking"] = .string((block["thinking"]?.stringValue ?? "") + thinking)
+            copy.blocks[index] = block
+        }
         var message = copy.message
         message["content"] = .array(copy.blocks.keys.sorted().map { .object(copy.blocks[$0]!) })
         return .object(message)

@@ -18,32 +18,66 @@ struct OpenAIStreamAccumulator {
     private(set) var error: JSONValue?
 
     /// Adds one chunk (the data of one event); `[DONE]` and non-JSON data are ignored.
+    ///
+    /// Runs once per event of every recorded stream, so the common chunk (a text delta) is read with the scanner,
+    /// decoding only the strings it needs; the rare parts (errors, usage, tool calls) are parsed as documents.
     /// - Returns: whether the chunk carried a content token (text, reasoning or tool arguments).
     @discardableResult
     mutating func add(_ data: ArraySlice<UInt8>) -> Bool {
-        guard data.first == UInt8(ascii: "{"), let chunk = try? JSONValue(parsing: data) else { return false }
-        if let error = chunk["error"], !error.isNull {
-            self.error = chunk
+        guard data.first == UInt8(ascii: "{") else { return false }
+        return data.withUnsafeBytes { bytes in (try? add(chunk: bytes)) ?? false }
+    }
+
+    private mutating func add(chunk bytes: UnsafeRawBufferPointer) throws(JSONError) -> Bool {
+        let members = Members(try JSONScanner.topLevelMembers(in: bytes))
+        if let error = members["error"], !Self.isNull(error, in: bytes) {
+            self.error = try JSONValue(parsing: bytes)
             return false
         }
-        var carriedContent = false
         for key in ["id", "created", "model", "system_fingerprint"] where head[key] == nil {
-            if let value = chunk[key], !value.isNull { head[key] = value }
+            if let range = members[key], !Self.isNull(range, in: bytes) {
+                head[key] = try JSONValue(parsing: UnsafeRawBufferPointer(rebasing: bytes[range]))
+            }
         }
-        if let reported = chunk["usage"], !reported.isNull { usage = reported }
-        for item in chunk["choices"]?.arrayValue ?? [] {
-            let index = item["index"]?.intValue ?? 0
+        if let range = members["usage"], !Self.isNull(range, in: bytes) {
+            usage = try JSONValue(parsing: UnsafeRawBufferPointer(rebasing: bytes[range]))
+        }
+        guard let choicesRange = members["choices"] else { return false }
+        let list = UnsafeRawBufferPointer(rebasing: bytes[choicesRange])
+        var carriedContent = false
+        for element in try JSONScanner.topLevelElements(in: list) ?? [] {
+            let item = UnsafeRawBufferPointer(rebasing: list[element])
+            guard item.first == UInt8(ascii: "{") else { continue }
+            let fields = Members(try JSONScanner.topLevelMembers(in: item))
+            let index = fields["index"].flatMap { Int(String(decoding: item[$0], as: UTF8.self)) } ?? 0
             var choice = choices[index] ?? Choice()
-            let delta = item["delta"]
-            if let text = delta?["content"]?.stringValue {
-                choice.content = (choice.content ?? "") + text
-                carriedContent = carriedContent || !text.isEmpty
+            if let deltaRange = fields["delta"], item[deltaRange.lowerBound] == UInt8(ascii: "{") {
+                let delta = UnsafeRawBufferPointer(rebasing: item[deltaRange])
+                carriedContent = try apply(delta: delta, to: &choice) || carriedContent
             }
-            if let text = delta?["reasoning_content"]?.stringValue {
-                choice.reasoning = (choice.reasoning ?? "") + text
-                carriedContent = carriedContent || !text.isEmpty
+            if let reason = fields["finish_reason"], !Self.isNull(reason, in: item) {
+                choice.finishReason = try JSONValue(parsing: UnsafeRawBufferPointer(rebasing: item[reason]))
             }
-            for call in delta?["tool_calls"]?.arrayValue ?? [] {
+            choices[index] = choice
+        }
+        return carriedContent
+    }
+
+    /// Applies one choice's delta; returns whether it carried a content token.
+    private func apply(delta bytes: UnsafeRawBufferPointer, to choice: inout Choice) throws(JSONError) -> Bool {
+        let fields = Members(try JSONScanner.topLevelMembers(in: bytes))
+        var carriedContent = false
+        if let text = try Self.string(fields["content"], in: bytes) {
+            choice.content = (choice.content ?? "") + text
+            carriedContent = carriedContent || !text.isEmpty
+        }
+        if let text = try Self.string(fields["reasoning_content"], in: bytes) {
+            choice.reasoning = (choice.reasoning ?? "") + text
+            carriedContent = carriedContent || !text.isEmpty
+        }
+        if let callsRange = fields["tool_calls"], !Self.isNull(callsRange, in: bytes) {
+            let calls = try JSONValue(parsing: UnsafeRawBufferPointer(rebasing: bytes[callsRange]))
+            for call in calls.arrayValue ?? [] {
                 let slot = call["index"]?.intValue ?? choice.toolCalls.count
                 var entry = choice.toolCalls[slot] ?? (nil, "", "")
                 if let id = call["id"]?.stringValue, entry.id == nil { entry.id = id }
@@ -54,10 +88,27 @@ struct OpenAIStreamAccumulator {
                 }
                 choice.toolCalls[slot] = entry
             }
-            if let reason = item["finish_reason"], !reason.isNull { choice.finishReason = reason }
-            choices[index] = choice
         }
         return carriedContent
+    }
+
+    /// A string member's text; nil when absent, null or not a string.
+    private static func string(_ range: Range<Int>?, in bytes: UnsafeRawBufferPointer) throws(JSONError) -> String? {
+        guard let range, bytes[range.lowerBound] == UInt8(ascii: "\"") else { return nil }
+        return try JSONScanner.decodeString(UnsafeRawBufferPointer(rebasing: bytes[range]))
+    }
+
+    private static func isNull(_ range: Range<Int>, in bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes[range.lowerBound] == UInt8(ascii: "n")
+    }
+
+    /// An object's members by key, the last of a repeated key winning (as in parsing).
+    private struct Members {
+        private let members: [JSONScanner.Member]
+
+        init(_ members: [JSONScanner.Member]) { self.members = members }
+
+        subscript(key: String) -> Range<Int>? { members.last { $0.key == key }?.valueRange }
     }
 
     /// The completion so far.
