@@ -37,9 +37,11 @@ enum ResponseAnalysis {
 
     /// The error event a stream ended with (Anthropic `event: error`, an OpenAI chunk with an `error` object), if any.
     static func streamError(_ log: EventLog, dialect: Dialect) -> (type: String, message: String)? {
-        for entry in log.entries.reversed() {
+        // An error event ends a stream, so only the last few events can be one — and only if they mention "error".
+        for entry in log.entries.suffix(3).reversed() {
             let data = log.data(of: entry)
-            guard data.first == UInt8(ascii: "{"), let event = try? JSONValue(parsing: data),
+            guard data.first == UInt8(ascii: "{"), data.withUnsafeBytes({ ByteSearch.contains($0, #""error""#) }),
+                  let event = try? JSONValue(parsing: data),
                   let error = event["error"], error.objectValue != nil
             else { continue }
             let isError = dialect == .openAIChat || log.type(of: entry) == "error" || event["type"]?.stringValue == "error"

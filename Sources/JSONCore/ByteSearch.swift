@@ -1,4 +1,4 @@
-/// Substring search over raw bytes: a cheap test before a JSON scan on the relay path.
+/// Substring search over raw bytes: a cheap test before a JSON scan on a hot path (does this chunk mention "error"?).
 public enum ByteSearch {
     /// Whether `needle`'s UTF-8 bytes occur in `haystack`.
     public static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: StaticString) -> Bool {
