@@ -11,10 +11,17 @@ import PluginKit
 final class RecordFields {
     /// The whole batch; ranges below index into it.
     private let bytes: [UInt8]
-    /// The record's top-level members (the last of a repeated key wins, as in JSON parsing).
-    private let members: [String: Range<Int>]
+    /// The record's top-level members (the last of a repeated key wins, as in JSON parsing). Records have a few
+    /// dozen members at most, so a linear search beats hashing every key.
+    private let members: [Member]
     /// Members of the object sections read so far.
-    private var sections: [String: [String: Range<Int>]] = [:]
+    private var sections: [(path: String, members: [Member])] = []
+
+    /// A member's key and where its value lies in the whole batch.
+    private struct Member {
+        let key: String
+        let range: Range<Int>
+    }
     /// "record 3 of 5 (id 01…)", the prefix of every error.
     var label: String
 
@@ -64,13 +71,13 @@ final class RecordFields {
 
     /// A top-level part as the JSON text the host sent (`request`, `http`, …), nil when absent or null.
     func json(_ key: String) -> String? {
-        guard let range = members[key], !isNull(range) else { return nil }
+        guard let range = Self.find(key, in: members), !isNull(range) else { return nil }
         return String(decoding: bytes[range], as: UTF8.self)
     }
 
     /// An object section (`usage`, `cost`, …) must be an object when present.
     func requireObject(_ key: String) throws(PluginError) {
-        guard let range = members[key], !isNull(range) else { return }
+        guard let range = Self.find(key, in: members), !isNull(range) else { return }
         guard bytes[range.lowerBound] == UInt8(ascii: "{") else { throw mismatch([key], expected: "an object", got: range) }
     }
 
@@ -80,41 +87,42 @@ final class RecordFields {
     // MARK: - Locating values
 
     private func valueRange(at path: [String]) throws(PluginError) -> Range<Int>? {
-        guard let first = path.first, let top = members[first], !isNull(top) else { return nil }
-        guard path.count > 1 else { return top }
-        var current = top
-        var level = [first: top]
+        var level = members
+        var current: Range<Int>?
         for (depth, key) in path.enumerated() {
-            guard let range = level[key], !isNull(range) else { return nil }
+            guard let range = Self.find(key, in: level), !isNull(range) else { return nil }
             current = range
             guard depth + 1 < path.count else { break }
             let parent = path[...depth].joined(separator: ".")
             guard bytes[range.lowerBound] == UInt8(ascii: "{") else {
                 throw mismatch(parent, expected: "an object", got: range)
             }
-            if let cached = sections[parent] {
-                level = cached
+            if let cached = sections.first(where: { $0.path == parent }) {
+                level = cached.members
             } else {
                 level = try Self.members(of: range, in: bytes, describing: label)
-                sections[parent] = level
+                sections.append((parent, level))
             }
         }
         return current
     }
 
+    /// The value range of the last member named `key`.
+    private static func find(_ key: String, in members: [Member]) -> Range<Int>? {
+        members.last { $0.key == key }?.range
+    }
+
     private func isNull(_ range: Range<Int>) -> Bool { bytes[range].elementsEqual("null".utf8) }
 
+    /// The members of the object at `range`, with ranges into the whole batch.
     private static func members(of range: Range<Int>, in bytes: [UInt8], describing label: String)
-        throws(PluginError) -> [String: Range<Int>] {
-        var found: [String: Range<Int>] = [:]
+        throws(PluginError) -> [Member] {
         let members = bytes.withUnsafeBytes { buffer in
             try? JSONScanner.topLevelMembers(in: UnsafeRawBufferPointer(rebasing: buffer[range]))
         }
         guard let members else { throw .invalidRequest("\(label) is not a JSON object") }
-        for member in members {
-            found[member.key] = (range.lowerBound + member.valueRange.lowerBound)..<(range.lowerBound + member.valueRange.upperBound)
-        }
-        return found
+        let offset = range.lowerBound
+        return members.map { Member(key: $0.key, range: ($0.valueRange.lowerBound + offset)..<($0.valueRange.upperBound + offset)) }
     }
 
     private func mismatch(_ path: [String], expected: String, got range: Range<Int>) -> PluginError {
