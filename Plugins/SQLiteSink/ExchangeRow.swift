@@ -9,8 +9,12 @@ import PluginKit
 struct ExchangeRow {
     /// The exchange id (the primary key).
     let id: String
-    /// The values, in `ExchangeSchema.columns` order.
+    /// The scalar columns, in `ExchangeSchema.columns` order.
     let values: [SQLiteValue]
+    /// The JSON text columns that follow them (`ExchangeSchema.jsonColumns`), as ranges of `batch`; nil is NULL.
+    let jsonParts: [Range<Int>?]
+    /// The batch the record came from (shared by every row of it, not copied).
+    let batch: [UInt8]
 
     /// Reads record `index` (0-based) of a batch of `count`: the bytes at `range` of `batch`.
     /// - Throws: `PluginError.invalidRequest` naming the record and the problem.
@@ -19,7 +23,7 @@ struct ExchangeRow {
         guard batch[range.lowerBound] == UInt8(ascii: "{") else {
             throw .invalidRequest("\(position) must be a JSON object, got \(JSONDescription.of(batch[range]))")
         }
-        let fields = try RecordFields(bytes: batch, range: range, label: position)
+        var fields = try RecordFields(bytes: batch, range: range, label: position)
         guard let id = try? fields.string("id"), !id.isEmpty else {
             throw .invalidRequest("\(position) has no \"id\" (a non-empty string is required)")
         }
@@ -28,58 +32,75 @@ struct ExchangeRow {
         guard let startedAt = try fields.integer("started_at_ms") else {
             throw fields.problem("started_at_ms is required (Unix milliseconds)")
         }
-        for section in ["client", "route", "http", "usage", "cost", "timing", "error"] {
-            try fields.requireObject(section)
-        }
+        let client = try fields.section("client")
+        let route = try fields.section("route")
+        let http = try fields.section("http")
+        let upstream = try http?.section("upstream")
+        let usage = try fields.section("usage")
+        let cost = try fields.section("cost")
+        let timing = try fields.section("timing")
+        let error = try fields.section("error")
         self.id = id
-        let record = String(decoding: batch[range], as: UTF8.self)
+        self.batch = batch
         values = [
             .text(id),
             .integer(Int64(startedAt)),
-            .text(try fields.string("client", "dialect")),
-            .text(try fields.string("route", "provider")),
-            .text(try fields.string("route", "upstream_dialect")),
-            .text(try fields.string("route", "requested_model")),
-            .text(try fields.string("route", "upstream_model")),
-            .flag(try fields.bool("route", "converted")),
+            .text(try client?.string("dialect")),
+            .text(try route?.string("provider")),
+            .text(try route?.string("upstream_dialect")),
+            .text(try route?.string("requested_model")),
+            .text(try route?.string("upstream_model")),
+            .flag(try route?.bool("converted")),
             .flag(try fields.bool("stream")),
             .text(try fields.string("outcome")),
-            .integer(try fields.integer("http", "status")),
-            .integer(try fields.integer("http", "upstream", "status")),
-            .text(try fields.string("http", "method")),
-            .text(try fields.string("http", "path")),
-            .text(try fields.string("client", "ip")),
-            .text(try fields.string("client", "user_agent")),
-            .integer(try fields.integer("http", "request_bytes")),
-            .integer(try fields.integer("http", "response_bytes")),
-            .integer(try fields.integer("usage", "input")),
-            .integer(try fields.integer("usage", "output")),
-            .integer(try fields.integer("usage", "cache_read")),
-            .integer(try fields.integer("usage", "cache_write")),
-            .integer(try fields.integer("usage", "reasoning")),
-            .flag(try fields.bool("usage", "estimated")),
-            .real(try fields.number("cost", "total")),
-            .real(try fields.number("cost", "cache_savings")),
-            .real(try fields.number("cost", "cache_hit_ratio")),
-            .real(try fields.number("timing", "upstream_ttfb_ms")),
-            .real(try fields.number("timing", "ttft_ms")),
-            .real(try fields.number("timing", "tpot_ms")),
-            .real(try fields.number("timing", "total_ms")),
-            .real(try fields.number("timing", "gateway_overhead_ms")),
-            .real(try fields.number("timing", "output_tokens_per_second")),
-            .text(try fields.string("error", "message")),
-            .text(fields.json("request")),
-            .text(fields.json("upstream_request")),
-            .text(fields.json("response")),
-            .text(fields.json("http")),
-            .text(fields.json("timing")),
-            .text(fields.json("usage")),
-            .text(fields.json("cost")),
-            .text(fields.json("raw_events")),
-            .text(fields.json("error")),
-            .text(record),
+            .integer(try http?.integer("status")),
+            .integer(try upstream?.integer("status")),
+            .text(try http?.string("method")),
+            .text(try http?.string("path")),
+            .text(try client?.string("ip")),
+            .text(try client?.string("user_agent")),
+            .integer(try http?.integer("request_bytes")),
+            .integer(try http?.integer("response_bytes")),
+            .integer(try usage?.integer("input")),
+            .integer(try usage?.integer("output")),
+            .integer(try usage?.integer("cache_read")),
+            .integer(try usage?.integer("cache_write")),
+            .integer(try usage?.integer("reasoning")),
+            .flag(try usage?.bool("estimated")),
+            .real(try cost?.number("total")),
+            .real(try cost?.number("cache_savings")),
+            .real(try cost?.number("cache_hit_ratio")),
+            .real(try timing?.number("upstream_ttfb_ms")),
+            .real(try timing?.number("ttft_ms")),
+            .real(try timing?.number("tpot_ms")),
+            .real(try timing?.number("total_ms")),
+            .real(try timing?.number("gateway_overhead_ms")),
+            .real(try timing?.number("output_tokens_per_second")),
+            .text(try error?.string("message")),
         ]
-        assert(values.count == ExchangeSchema.columns.count)
+        jsonParts = [
+            fields.json("request"), fields.json("upstream_request"), fields.json("response"), fields.json("http"),
+            fields.json("timing"), fields.json("usage"), fields.json("cost"), fields.json("raw_events"),
+            fields.json("error"), range,
+        ]
+        assert(values.count + jsonParts.count == ExchangeSchema.columns.count)
+    }
+
+    /// Binds the row to the insert statement of `ExchangeSchema.insertSQL`.
+    func bind(to statement: SQLiteStatement) throws(SQLiteError) {
+        try statement.bind(values)
+        let failure = batch.withUnsafeBytes { bytes -> SQLiteError? in
+            for (offset, part) in jsonParts.enumerated() {
+                do throws(SQLiteError) {
+                    try statement.bindText(part.map { UnsafeRawBufferPointer(rebasing: bytes[$0]) },
+                                           at: Int32(values.count + offset + 1))
+                } catch {
+                    return error
+                }
+            }
+            return nil
+        }
+        if let failure { throw failure }
     }
 
     /// Reads a `sink:log` body: a JSON array of records.

@@ -83,7 +83,7 @@ enum ExchangeSchema {
     /// The version a database has once every migration ran.
     static var currentVersion: Int { migrations.count }
 
-    /// The columns `sink:log` writes, in the order of `ExchangeRow.values`.
+    /// The columns `sink:log` writes: `ExchangeRow.values`, then `ExchangeRow.jsonParts`.
     static let columns = [
         "id", "started_at_ms", "client_dialect", "provider", "upstream_dialect", "requested_model", "upstream_model",
         "converted", "stream", "outcome", "status", "upstream_status", "method", "path", "client_ip", "user_agent",

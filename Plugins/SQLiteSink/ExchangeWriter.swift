@@ -91,7 +91,7 @@ final class ExchangeWriter {
                 var stored = 0
                 for row in rows {
                     insert.reset()
-                    try insert.bind(row.values)
+                    try row.bind(to: insert)
                     do throws(SQLiteError) {
                         try insert.run()
                     } catch {

@@ -47,6 +47,20 @@ final class SQLiteStatement {
         }
     }
 
+    /// Binds UTF-8 text given as bytes (copied by SQLite) to parameter `index` (1-based); nil binds NULL.
+    func bindText(_ utf8: UnsafeRawBufferPointer?, at index: Int32) throws(SQLiteError) {
+        let result: Int32
+        if let utf8 {
+            // An empty buffer may have no address, and a NULL pointer would bind NULL instead of ''.
+            let base = utf8.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start)
+            result = sqlite3_bind_text64(handle, index, base.assumingMemoryBound(to: CChar.self),
+                                         sqlite3_uint64(utf8.count), sqliteTransient, UInt8(SQLITE_UTF8))
+        } else {
+            result = sqlite3_bind_null(handle, index)
+        }
+        guard result == SQLITE_OK else { throw error(result) }
+    }
+
     private static func bindText(_ text: String, to handle: OpaquePointer, at index: Int32) -> Int32 {
         var text = text
         return text.withUTF8 { utf8 in

@@ -59,10 +59,16 @@ public enum JSONScanner {
     ///
     /// - Throws: as `topLevelValue(forKey:in:)`.
     public static func topLevelMembers(in bytes: UnsafeRawBufferPointer) throws(JSONError) -> [Member] {
+        try topLevelMembers(in: bytes, offsetBy: 0)
+    }
+
+    /// `topLevelMembers(in:)` with `offset` added to every range: pass where `bytes` starts within a larger buffer
+    /// to get ranges into that buffer.
+    public static func topLevelMembers(in bytes: UnsafeRawBufferPointer, offsetBy offset: Int) throws(JSONError) -> [Member] {
         var members: [Member] = []
         try forEachTopLevelMember(in: bytes) { literal, value in
             let key = JSONStringDecoder.string(from: literal, in: bytes)
-            members.append(Member(key: key, keyRange: literal.range, valueRange: value))
+            members.append(Member(key: key, keyRange: literal.range.shifted(by: offset), valueRange: value.shifted(by: offset)))
         }
         return members
     }
@@ -115,4 +121,8 @@ public enum JSONScanner {
         guard reader.isAtEnd else { throw JSONError.trailingCharacters(at: reader.position, in: literal) }
         return scanned
     }
+}
+
+extension Range<Int> {
+    fileprivate func shifted(by offset: Int) -> Range<Int> { (lowerBound + offset)..<(upperBound + offset) }
 }

@@ -45,14 +45,20 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
     // MARK: - Relay side (any event loop)
 
     func submit(_ trace: ExchangeTrace) {
-        let queued = state.withLock { state -> Bool in
-            guard state.queue.count < capacity else { return false }
+        enum Outcome { case queuedFirst, queued, full }
+        let outcome = state.withLock { state -> Outcome in
+            guard state.queue.count < capacity else { return .full }
             state.queue.append(trace)
-            return true
+            return state.queue.count == 1 ? .queuedFirst : .queued
         }
-        if queued {
+        switch outcome {
+        case .queuedFirst:
+            // Only the first trace of a batch wakes the worker (a futex call each): it takes everything queued
+            // by then, and signals itself while more is left.
             wakeUp.signal()
-        } else {
+        case .queued:
+            break
+        case .full:
             spill([trace])
         }
     }
@@ -81,6 +87,7 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
         var failedAttempts = 0
         while true {
             _ = wakeUp.wait(timeout: .now() + .seconds(1))
+            lingerForBatch()
             let (batch, stopping) = state.withLock { state in
                 let batch = Array(state.queue.prefix(Self.batchSize))
                 state.queue.removeFirst(batch.count)
@@ -122,6 +129,17 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
         }
         finished.signal()
     }
+
+    /// Under load, waits a moment for more traces so that they share one batch (one sink call, one transaction);
+    /// a lone record is delayed by at most `lingerNanoseconds`, and the relay never waits for any of this.
+    private func lingerForBatch() {
+        let queued = state.withLock { $0.stopping ? Self.batchSize : $0.queue.count }
+        guard queued > 1 && queued < Self.batchSize else { return }
+        usleep(useconds_t(Self.lingerNanoseconds / 1000))
+    }
+
+    /// How long a worker that found several traces waits for more before building their batch.
+    static let lingerNanoseconds: UInt64 = 2_000_000
 
     /// The pause before a failed batch is tried again.
     static let retryDelay: UInt64 = 500_000_000

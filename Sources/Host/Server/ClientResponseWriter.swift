@@ -4,8 +4,9 @@ import PluginABI
 
 /// The last stage of an exchange: writes what the plugins produced to the client's connection.
 ///
-/// A `text/event-stream` response is written and flushed event by event; any other response is collected and
-/// written whole (with a content length) at the end. Failures are rendered in the client's own dialect: an error
+/// A `text/event-stream` response is written and flushed event by event — or, inside `batchingWrites`, written
+/// event by event and flushed once when the batch ends (the events of one upstream read go out in one syscall); any
+/// other response is collected and written whole (with a content length) at the end. Failures are rendered in the client's own dialect: an error
 /// response when nothing was sent yet, an error event in a stream already under way.
 ///
 /// Threading: used only on the connection's event loop.
@@ -28,6 +29,8 @@ final class ClientResponseWriter: StreamDownstream {
     private var failed = false
     private var ended = false
     private(set) var clientGone = false
+    private var batchDepth = 0
+    private var flushPending = false
 
     /// - Parameters:
     ///   - extraHeaders: headers the gateway adds to every response (e.g. the exchange id).
@@ -53,6 +56,29 @@ final class ClientResponseWriter: StreamDownstream {
     /// The client closed the connection: nothing more will be written.
     func markClientGone() {
         clientGone = true
+    }
+
+    /// Runs `body`, holding back the flush of stream events it writes until it returns.
+    func batchingWrites<Result>(_ body: () -> Result) -> Result {
+        batchDepth += 1
+        defer {
+            batchDepth -= 1
+            if batchDepth == 0 && flushPending {
+                flushPending = false
+                if !clientGone { context.flush() }
+            }
+        }
+        return body()
+    }
+
+    private func writeStreamChunk(_ chunk: ByteBuffer) {
+        let part = NIOAny(HTTPServerResponsePart.body(.byteBuffer(chunk)))
+        if batchDepth > 0 {
+            context.write(part, promise: nil)
+            flushPending = true
+        } else {
+            context.writeAndFlush(part, promise: nil)
+        }
     }
 
     // MARK: - StreamDownstream
@@ -85,7 +111,7 @@ final class ClientResponseWriter: StreamDownstream {
             }
             trace.responseBytes += chunk.readableBytes
             trace.clientEvents.append(at: MonotonicClock.nanoseconds(), type: value.type.buffer, data: value.data.buffer)
-            context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(chunk))), promise: nil)
+            writeStreamChunk(chunk)
         } else {
             body.writeBytes(value.raw.len > 0 ? value.raw.buffer : value.data.buffer)
         }
@@ -101,7 +127,7 @@ final class ClientResponseWriter: StreamDownstream {
         if headWritten {
             let chunk = context.channel.allocator.buffer(string: error.streamEvent(for: dialect))
             trace.responseBytes += chunk.readableBytes
-            context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(chunk))), promise: nil)
+            writeStreamChunk(chunk)
         } else {
             status = HTTPResponseStatus(statusCode: error.status)
             headers = [("content-type", "application/json")]
@@ -131,6 +157,7 @@ final class ClientResponseWriter: StreamDownstream {
                     context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
                 }
             }
+            flushPending = false
             let written = context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)))
             if !keepAlive {
                 let channel = context.channel

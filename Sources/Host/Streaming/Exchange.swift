@@ -114,8 +114,8 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
             if upstreamBodyBuffer.count > Self.maxWholeBodyBytes { refuseOversizedBody() }
             return
         }
-        let proceed = bytes.withUnsafeBytes { chunk in
-            framer.feed(chunk) { event in deliver(event, at: receivedAt) }
+        let proceed = writer.batchingWrites {
+            bytes.withUnsafeBytes { chunk in framer.feed(chunk) { event in deliver(event, at: receivedAt) } }
         }
         trace.relayDelays.append(MonotonicClock.nanoseconds() - receivedAt)
         if !proceed { cancelUpstream() }
@@ -134,14 +134,16 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
             return
         }
         let now = MonotonicClock.nanoseconds()
-        if upstreamIsEventStream {
-            framer.finish { event in deliver(event, at: now) }
-        } else {
-            upstreamBodyBuffer.withUnsafeBytes { body in
-                _ = deliver(SSEFramer.Event(type: .init(start: nil, count: 0), data: body, raw: body, hasData: true), at: now)
+        writer.batchingWrites {
+            if upstreamIsEventStream {
+                framer.finish { event in deliver(event, at: now) }
+            } else {
+                upstreamBodyBuffer.withUnsafeBytes { body in
+                    _ = deliver(SSEFramer.Event(type: .init(start: nil, count: 0), data: body, raw: body, hasData: true), at: now)
+                }
             }
+            providerStage.receiveEnd(status: LESSLLM_OK)
         }
-        providerStage.receiveEnd(status: LESSLLM_OK)
     }
 
     /// Hands one upstream event to the provider stage (noting it for the record); false when the stream should stop.

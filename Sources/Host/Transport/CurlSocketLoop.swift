@@ -1,6 +1,7 @@
 import CCurl
 import CurlShim
 import Glibc
+import Synchronization
 
 /// The curl thread's event loop: epoll over exactly the sockets libcurl asks to watch (its socket callback), a
 /// timer libcurl sets (its timer callback), and an eventfd other threads write to wake the loop.
@@ -16,6 +17,8 @@ final class CurlSocketLoop: @unchecked Sendable {
 
     private let epoll: Int32
     private let wakeDescriptor: Int32
+    /// A wake-up is written and not yet read: more wakers need not write (a syscall each) until the loop reads it.
+    private let wakePending = Atomic<Bool>(false)
     private var watched = Set<Int32>()
     private var events = [epoll_event](repeating: epoll_event(), count: 1024)
     /// When libcurl wants `curl_multi_socket_action(CURL_SOCKET_TIMEOUT)` called (monotonic ns), if at all.
@@ -54,6 +57,7 @@ final class CurlSocketLoop: @unchecked Sendable {
 
     /// Wakes the loop from any thread.
     func wake() {
+        guard !wakePending.exchange(true, ordering: .acquiringAndReleasing) else { return }
         var one: UInt64 = 1
         _ = write(wakeDescriptor, &one, 8)
     }
@@ -71,6 +75,9 @@ final class CurlSocketLoop: @unchecked Sendable {
         var ready: [Readiness] = []
         for event in events[..<Int(count)] {
             if event.data.fd == wakeDescriptor {
+                // Cleared before the caller drains its command queue, so a command queued after that drain
+                // always writes a new wake-up.
+                wakePending.store(false, ordering: .releasing)
                 var value: UInt64 = 0
                 _ = read(wakeDescriptor, &value, 8)
                 continue

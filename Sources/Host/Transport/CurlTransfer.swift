@@ -4,8 +4,8 @@ import NIOCore
 
 /// One upstream HTTP transfer: a libcurl easy handle and everything it points to.
 ///
-/// Created on any thread, then owned by the transport's curl thread; its callbacks run there and hop to the
-/// event loop to reach the handler.
+/// Created on any thread, then owned by the transport's curl thread; its callbacks run there and reach the handler
+/// on its event loop through the transport's `DeliveryOutbox` (one hop per loop turn, not per callback).
 final class CurlTransfer: @unchecked Sendable {
     let id: Int
     let easy: UnsafeMutableRawPointer
@@ -13,6 +13,7 @@ final class CurlTransfer: @unchecked Sendable {
     /// Back-pressure shared with the exchange.
     let flow: FlowControl
     private let eventLoop: any EventLoop
+    private let outbox: DeliveryOutbox
     private let handler: NIOLoopBound<any UpstreamResponseHandler>
     private var requestHeaders: UnsafeMutablePointer<curl_slist>?
     private let body: UnsafeMutableRawBufferPointer
@@ -29,7 +30,7 @@ final class CurlTransfer: @unchecked Sendable {
     /// Prepares the easy handle; nil when libcurl cannot make one.
     init?(
         id: Int, request: UpstreamRequest, options: TransportOptions, flow: FlowControl, eventLoop: any EventLoop,
-        handler: any UpstreamResponseHandler
+        outbox: DeliveryOutbox, handler: any UpstreamResponseHandler
     ) {
         guard let easy = curl_easy_init() else { return nil }
         self.id = id
@@ -37,6 +38,7 @@ final class CurlTransfer: @unchecked Sendable {
         self.options = options
         self.flow = flow
         self.eventLoop = eventLoop
+        self.outbox = outbox
         self.handler = NIOLoopBound(handler, eventLoop: eventLoop)
         let body = UnsafeMutableRawBufferPointer.allocate(byteCount: max(request.body.count, 1), alignment: 1)
         request.body.withUnsafeBytes { body.copyMemory(from: $0) }
@@ -134,7 +136,7 @@ final class CurlTransfer: @unchecked Sendable {
         deliverHeadIfNeeded()
         let copy = Array(bytes)
         let handler = self.handler
-        eventLoop.execute { handler.value.upstreamBody(copy, receivedAt: now) }
+        outbox.post(to: eventLoop) { handler.value.upstreamBody(copy, receivedAt: now) }
         if flow.received(bytes.count) && !isPaused {
             // Pausing from inside the write callback is allowed; this chunk is already accepted.
             isPaused = true
@@ -152,7 +154,7 @@ final class CurlTransfer: @unchecked Sendable {
         let status = code
         let headers = headerBlock
         let handler = self.handler
-        eventLoop.execute { handler.value.upstreamHead(status: status, headers: headers) }
+        outbox.post(to: eventLoop) { handler.value.upstreamHead(status: status, headers: headers) }
     }
 
     /// When the request went out (monotonic ns), once the connection (and TLS) is up; nil before.
@@ -171,7 +173,7 @@ final class CurlTransfer: @unchecked Sendable {
         ended = true
         if failure == nil { deliverHeadIfNeeded() }
         let handler = self.handler
-        eventLoop.execute { handler.value.upstreamEnd(failure) }
+        outbox.post(to: eventLoop) { handler.value.upstreamEnd(failure) }
     }
 
     /// Resumes receiving after a back-pressure pause (the write callback may run again right away).

@@ -10,7 +10,8 @@ import Synchronization
 /// One multi handle means one shared pool of keep-alive (and HTTP/2 multiplexed) connections for every provider.
 /// Other threads never touch libcurl: they queue a command and wake the curl thread, so starting, cancelling,
 /// pausing and resuming are thread-safe and take effect within one loop turn (cancellation reaches the socket in
-/// well under 100 ms, even while the upstream is silent). Responses are handed to each transfer's event loop.
+/// well under 100 ms, even while the upstream is silent). Responses are handed to each transfer's event loop, all
+/// of one loop turn's in one task per event loop (`DeliveryOutbox`).
 ///
 /// The loop is event-driven (`curl_multi_socket_action` over epoll, see `CurlSocketLoop`): a wake-up costs the
 /// sockets that are ready, not every transfer in flight.
@@ -24,6 +25,7 @@ public final class CurlTransport: @unchecked Sendable {
 
     private let multi: UnsafeMutableRawPointer
     private let sockets: CurlSocketLoop
+    private let outbox = DeliveryOutbox()
     private let commands = Mutex<[Command]>([])
     private let nextID = Atomic<Int>(1)
     private let logger: Logger
@@ -56,7 +58,8 @@ public final class CurlTransport: @unchecked Sendable {
     ) -> Int? {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         guard let transfer = CurlTransfer(
-            id: id, request: request, options: options, flow: flow, eventLoop: eventLoop, handler: handler)
+            id: id, request: request, options: options, flow: flow, eventLoop: eventLoop, outbox: outbox,
+            handler: handler)
         else { return nil }
         send(.start(transfer))
         return id
@@ -100,8 +103,10 @@ public final class CurlTransport: @unchecked Sendable {
             }
             collectCompletions()
             sweepTimeouts()
+            outbox.flush()
         }
         for transfer in transfers.values { remove(transfer, TransportFailure(.cancelled, "the gateway is shutting down")) }
+        outbox.flush()
         curl_multi_cleanup(multi)
     }
 
