@@ -18,10 +18,16 @@ extension JSONReader {
         position += 1
         var hasEscapes = false
         while true {
-            // Most string content is plain ASCII text: step over it 8 bytes at a time.
+            // Most string content is plain ASCII text: step over it 8 bytes at a time, then straight to the first
+            // byte that needs a look (the closing quote of a short string is found without a byte loop).
             while position &+ 8 <= end {
-                let word = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-                if Self.needsAttention(word) { break }
+                // Little-endian order puts the first byte lowest, where borrows start (see `attentionMask`).
+                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+                let attention = Self.attentionMask(word)
+                if attention != 0 {
+                    position &+= attention.trailingZeroBitCount &>> 3
+                    break
+                }
                 position &+= 8
             }
             guard position < end else { throw JSONError.unterminatedString(startingAt: start, in: bytes) }
@@ -44,13 +50,14 @@ extension JSONReader {
         }
     }
 
-    /// True when the 8 bytes of `word` hold a quote, a backslash, a control character or a non-ASCII byte.
+    /// Non-zero when the 8 bytes of `word` hold a quote, a backslash, a control character or a non-ASCII byte; its
+    /// lowest set bit is the high bit of the first such byte.
     ///
-    /// Classic SWAR tests: `(x - 0x01…) & ~x & 0x80…` is non-zero exactly when some byte of `x` is zero,
-    /// and the same with `0x20…` when some byte is below 0x20. Byte order does not matter because the
-    /// answer is only "somewhere in these 8"; the byte loop then finds which.
+    /// Classic SWAR tests: `(x - 0x01…) & ~x & 0x80…` is non-zero exactly when some byte of `x` is zero, and the
+    /// same with `0x20…` when some byte is below 0x20. A borrow can flag bytes above the lowest real hit, never
+    /// below it, so the lowest flag is exact when the word was loaded little-endian (first byte lowest).
     @inline(__always)
-    static func needsAttention(_ word: UInt64) -> Bool {
+    static func attentionMask(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highBits: UInt64 = 0x8080_8080_8080_8080
         let quotes = word ^ (ones &* UInt64(ASCII.quote))
@@ -58,7 +65,7 @@ extension JSONReader {
         let hasQuote = (quotes &- ones) & ~quotes
         let hasBackslash = (backslashes &- ones) & ~backslashes
         let hasControl = (word &- ones &* 0x20) & ~word
-        return ((hasQuote | hasBackslash | hasControl) & highBits) | (word & highBits) != 0
+        return ((hasQuote | hasBackslash | hasControl) | word) & highBits
     }
 
     /// Reads one escape at the backslash at `position`; a `\u` high surrogate must be followed by a `\u` low one.

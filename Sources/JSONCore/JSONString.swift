@@ -42,9 +42,15 @@ public enum JSONString {
         var runStart = 0
         var position = 0
         while position < end {
-            // Plain ASCII needs no escaping: skip it 8 bytes at a time and copy it as one run.
-            while position &+ 8 <= end,
-                  !JSONReader.needsAttention(bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)) {
+            // Plain ASCII needs no escaping: skip it 8 bytes at a time, then straight to the first byte that
+            // needs a look, and copy what was skipped as one run.
+            while position &+ 8 <= end {
+                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+                let attention = JSONReader.attentionMask(word)
+                if attention != 0 {
+                    position &+= attention.trailingZeroBitCount &>> 3
+                    break
+                }
                 position &+= 8
             }
             guard position < end else { break }

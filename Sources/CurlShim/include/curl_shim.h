@@ -1,5 +1,5 @@
-/* Typed wrappers over libcurl's variadic functions, which Swift cannot call, and the epoll/eventfd declarations the
- * curl thread's event loop uses (Glibc's Swift module does not export them). */
+/* Typed wrappers over libcurl's variadic functions, which Swift cannot call, the epoll/eventfd declarations the
+ * curl thread's event loop uses (Glibc's Swift module does not export them), and two process settings. */
 #ifndef LESSLLM_CURL_SHIM_H
 #define LESSLLM_CURL_SHIM_H
 
@@ -7,6 +7,9 @@
 #include <malloc.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 typedef size_t (*lessllm_curl_data_cb)(char *data, size_t size, size_t count, void *user);
 
@@ -29,5 +32,10 @@ CURLMcode lessllm_curl_multi_setopt_timer_callback(CURLM *multi, lessllm_curl_ti
 /* Caps glibc's malloc arenas (one per thread by default): the gateway's few busy threads share memory instead of
  * each holding its own partly empty arena. */
 static inline void lessllm_limit_malloc_arenas(int count) { mallopt(M_ARENA_MAX, count); }
+
+/* Sets the calling thread's nice value (Linux schedules threads, so this touches only the caller). */
+static inline int lessllm_set_thread_niceness(int niceness) {
+    return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), niceness);
+}
 
 #endif

@@ -83,11 +83,13 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
     // MARK: - Worker thread
 
     private func runWorker() {
+        // Records are background work: when the cores are busy, the relay (event loops, curl thread) goes first.
+        // Nothing is lost while the worker falls behind: the queue, then the journal, hold the traces.
+        OSThread.lowerCurrentPriority(to: Self.backgroundNiceness)
         var retryAt: UInt64 = 0
         var failedAttempts = 0
         while true {
             _ = wakeUp.wait(timeout: .now() + .seconds(1))
-            lingerForBatch()
             let (batch, stopping) = state.withLock { state in
                 let batch = Array(state.queue.prefix(Self.batchSize))
                 state.queue.removeFirst(batch.count)
@@ -130,16 +132,8 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
         finished.signal()
     }
 
-    /// Under load, waits a moment for more traces so that they share one batch (one sink call, one transaction);
-    /// a lone record is delayed by at most `lingerNanoseconds`, and the relay never waits for any of this.
-    private func lingerForBatch() {
-        let queued = state.withLock { $0.stopping ? Self.batchSize : $0.queue.count }
-        guard queued > 1 && queued < Self.batchSize else { return }
-        usleep(useconds_t(Self.lingerNanoseconds / 1000))
-    }
-
-    /// How long a worker that found several traces waits for more before building their batch.
-    static let lingerNanoseconds: UInt64 = 2_000_000
+    /// The recorder thread's nice value.
+    static let backgroundNiceness: Int32 = 5
 
     /// The pause before a failed batch is tried again.
     static let retryDelay: UInt64 = 500_000_000

@@ -75,11 +75,12 @@ final class CurlSocketLoop: @unchecked Sendable {
         var ready: [Readiness] = []
         for event in events[..<Int(count)] {
             if event.data.fd == wakeDescriptor {
-                // Cleared before the caller drains its command queue, so a command queued after that drain
-                // always writes a new wake-up.
-                wakePending.store(false, ordering: .releasing)
                 var value: UInt64 = 0
                 _ = read(wakeDescriptor, &value, 8)
+                // Cleared after the read (which may consume a later waker's write too) and before the caller drains
+                // its command queue: a waker that skipped writing queued its command before that drain, and any
+                // later one writes a new wake-up.
+                wakePending.store(false, ordering: .releasing)
                 continue
             }
             var flags: Int32 = 0

@@ -1,3 +1,4 @@
+import CurlShim
 import Glibc
 
 /// A dedicated OS thread (the curl loop, the recorder's worker): long-lived work that must never run on an event
@@ -22,6 +23,12 @@ final class OSThread: @unchecked Sendable {
         }, context)
         precondition(result == 0, "cannot start a thread (error \(result))")
         return thread
+    }
+
+    /// Lowers the calling thread's scheduling priority (Linux nice value `niceness`, 0…19), so that under CPU
+    /// contention it yields to the other threads; it still runs whenever a core is free. Best effort.
+    static func lowerCurrentPriority(to niceness: Int32) {
+        _ = lessllm_set_thread_niceness(niceness)
     }
 
     /// Waits for the thread to finish.

@@ -61,6 +61,42 @@ struct JSONScannerTests {
         #expect(repeated.map(\.valueRange) == [5..<6, 11..<12])
     }
 
+    @Test("topLevelMembers offsetBy gives ranges into the enclosing buffer")
+    func topLevelMembersOffset() throws {
+        let whole = JSONFixtures.bytes(#"[1,{"a":"x","b":[2]}]"#)
+        let members = try whole.withUnsafeBytes { buffer in
+            try JSONScanner.topLevelMembers(in: UnsafeRawBufferPointer(rebasing: buffer[3..<20]), offsetBy: 3)
+        }
+        #expect(members.map { JSONFixtures.text(whole, $0.valueRange) } == [#""x""#, "[2]"])
+        #expect(members.map { JSONFixtures.text(whole, $0.keyRange) } == [#""a""#, #""b""#])
+    }
+
+    @Test("strings: the byte that ends a plain run is found at every position of an 8-byte word")
+    func stringRunBoundaries() throws {
+        // The reader skips plain ASCII 8 bytes at a time and jumps to the first byte that needs a look; put that
+        // byte (closing quote, escape, multi-byte UTF-8, control character) at each offset of the first two words,
+        // after runs that include bytes a borrow could misflag (0x21 just above the control range, '#' after '"').
+        for length in 0..<20 {
+            let run = (0..<length).map { index in index % 3 == 0 ? "!" : index % 3 == 1 ? "#" : "a" }.joined()
+            let suffixes: [(json: String, decoded: String)] = [("", ""), (#"\n"#, "\n"), ("é", "é"), (#"\""#, "\""), ("😀z", "😀z")]
+            for (suffix, decoded) in suffixes {
+                let literal = "\"" + run + suffix + "\""
+                let value = try JSONValue(parsing: "[" + literal + "]")
+                #expect(value == .array([.string(run + decoded)]), "length \(length) suffix \(suffix)")
+                #expect(try JSONScanner.decodeString(JSONFixtures.bytes(literal)) == run + decoded)
+                // The writer skips plain runs the same way.
+                let written = JSONValue.string(run + decoded).serialized()
+                #expect(try JSONValue(parsing: written) == .string(run + decoded), "written as \(written)")
+            }
+            let control = Array(("\"" + run).utf8) + [0x01] + Array("\"".utf8)
+            #expect(throws: JSONError.self) { try JSONScanner.validate(control) }
+            let badUTF8 = Array(("\"" + run).utf8) + [0xC0, 0x80] + Array("\"".utf8)
+            #expect(throws: JSONError.self) { try JSONScanner.validate(badUTF8) }
+            let unterminated = Array(("\"" + run).utf8)
+            #expect(throws: JSONError.self) { try JSONScanner.validate(unterminated) }
+        }
+    }
+
     @Test("decodeString decodes a literal, checking it is exactly one")
     func decodeString() throws {
         #expect(try JSONScanner.decodeString(JSONFixtures.bytes(#""a\"b\u00e9\uD83D\uDE00\n""#)) == "a\"bé😀\n")
