@@ -46,11 +46,15 @@ let package = Package(
         // Helpers for writing plugins in Swift (bytes, host calls, the entry boilerplate).
         .target(name: "PluginKit", dependencies: ["PluginABI", "JSONCore"], path: "Sources/PluginKit"),
 
+        // The gateway's data files (price table, dashboard page), copied next to the executable. A C target, so that
+        // SwiftPM generates no resource accessor (which would import Foundation into the gateway).
+        .target(name: "HostAssets", path: "Sources/HostAssets", resources: [.copy("prices.yaml"), .copy("dashboard")]),
+
         // The gateway: a library (folders by concern) under a thin executable in Sources/Host/Main.
         .target(
             name: "Host",
             dependencies: [
-                "PluginABI", "CCurl", "CurlShim", "CLibYAML", "JSONCore",
+                "PluginABI", "CCurl", "CurlShim", "CLibYAML", "JSONCore", "HostAssets",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -58,8 +62,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Host",
-            exclude: ["Main"],
-            resources: [.copy("Recording/Pricing/prices.yaml"), .copy("Dashboard/Assets/dashboard")]
+            exclude: ["Main"]
         ),
         .executableTarget(name: "lessllm", dependencies: ["Host"], path: "Sources/Host/Main"),
 

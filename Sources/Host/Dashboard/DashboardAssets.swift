@@ -1,11 +1,13 @@
-/// The dashboard's HTML, CSS and JavaScript, shipped with the binary (the host's resource folder) and read once at
-/// start-up. The page needs nothing from the internet.
+import HostAssets
+
+/// The dashboard's HTML, CSS and JavaScript, shipped with the binary (the `HostAssets` resource folder next to it)
+/// and read once at start-up. The page needs nothing from the internet.
 struct DashboardAssets: Sendable {
     private let files: [String: (contentType: String, bytes: [UInt8])]
 
-    /// Reads every file of `<executable dir>/lessllm_Host.resources/dashboard`.
+    /// Reads every file of `<executable dir>/lessllm_HostAssets.resources/dashboard`.
     init(executableDirectory: String) {
-        let folder = "\(executableDirectory)/lessllm_Host.resources/dashboard"
+        let folder = "\(executableDirectory)/\(LESSLLM_HOST_ASSETS_FOLDER)/dashboard"
         var files: [String: (String, [UInt8])] = [:]
         for name in FileSystem.entries(in: folder) {
             guard let bytes = FileSystem.read("\(folder)/\(name)") else { continue }

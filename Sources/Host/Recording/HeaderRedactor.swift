@@ -29,7 +29,7 @@ struct HeaderRedactor: Sendable {
         // Most upstream URLs have neither user info nor a query: nothing to look for.
         guard url.utf8.contains(UInt8(ascii: "@")) || url.utf8.contains(UInt8(ascii: "?")) else { return url }
         var url = url
-        if let scheme = url.range(of: "://"),
+        if let scheme = url.firstRange(of: "://"),
            let at = url[scheme.upperBound...].firstIndex(of: "@"),
            !url[scheme.upperBound..<at].contains("/") {
             url.replaceSubrange(scheme.upperBound..<at, with: Self.mask)

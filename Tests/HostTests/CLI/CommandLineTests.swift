@@ -35,6 +35,16 @@ struct CommandLineTests {
         #expect(result.stdout == "lessllm 0.1.0 (plugin ABI 1.0)\n")
     }
 
+    @Test("the gateway does not load Foundation or ICU (several MiB of memory it has no use for)")
+    func noFoundation() throws {
+        let result = try Subprocess.run("/usr/bin/ldd", [TestPaths.lessllm])
+        #expect(result.status == 0)
+        let libraries = result.stdout.split(separator: "\n").map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? "" }
+        #expect(libraries.contains("libswiftCore.so"))
+        #expect(!libraries.contains("libFoundation.so"), "\(result.stdout)")
+        #expect(!libraries.contains { $0.contains("FoundationICU") || $0.contains("FoundationInternationalization") })
+    }
+
     @Test("plugins prints one row per loaded plugin with its metadata")
     func pluginsTable() throws {
         let config = try TestConfig.write(in: folder, body: Self.providerBody)

@@ -1,3 +1,4 @@
+import HostAssets
 import Synchronization
 
 /// Prices by model: `prices:` from plugins.yaml first, then the built-in table (`prices.yaml`, shipped next to the
@@ -28,10 +29,10 @@ public struct PriceTable: Sendable {
         prices.first { $0.pattern == model } ?? prices.first { ModelPattern($0.pattern).matches(model) }
     }
 
-    /// The built-in table, read from `prices.yaml` in the host's resource folder next to the executable.
+    /// The built-in table, read from `prices.yaml` in the `HostAssets` resource folder next to the executable.
     /// - Throws: `ConfigError` when the file is missing or malformed (a packaging error worth stopping for).
     public static func loadBuiltin(executableDirectory: String) throws(ConfigError) -> [PriceOverride] {
-        let path = "\(executableDirectory)/lessllm_Host.resources/prices.yaml"
+        let path = "\(executableDirectory)/\(LESSLLM_HOST_ASSETS_FOLDER)/prices.yaml"
         return try GatewayConfig.load(path: path, environment: [:], executableDirectory: executableDirectory).prices
     }
 }
