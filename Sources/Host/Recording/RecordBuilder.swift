@@ -31,37 +31,51 @@ struct RecordBuilder: Sendable {
         let price = prices.price(for: model) ?? trace.requestedModel.flatMap { prices.price(for: $0) }
         let cost = zip2(usage, price).map { Cost(usage: $0, price: $1) }
 
-        var record: JSONObject = [
-            "id": .string(trace.id),
-            "started_at": .string(Timestamp.iso8601(millis: trace.receivedAtWallMillis)),
-            "started_at_ms": .int(Int(trace.receivedAtWallMillis)),
-            "client": ["dialect": .string(clientDialect.rawValue), "ip": .string(trace.clientIP),
-                       "user_agent": .string(trace.userAgent)],
-        ]
-        record["route"] = [
-            "provider": trace.provider.map(JSONValue.string) ?? .null,
-            "provider_plugin": trace.providerPlugin.map(JSONValue.string) ?? .null,
-            "upstream_dialect": trace.provider == nil ? .null : .string(upstreamDialect.rawValue),
-            "requested_model": trace.requestedModel.map(JSONValue.string) ?? .null,
-            "upstream_model": trace.upstreamModel.map(JSONValue.string) ?? .null,
-            "converted": .bool(upstreamDialect != clientDialect),
-        ]
-        record["stream"] = .bool(trace.stream)
         let streamError = trace.responseIsEventStream
             ? ResponseAnalysis.streamError(trace.clientEvents, dialect: clientDialect) : nil
         let (outcome, error) = Self.outcome(trace, streamError: streamError)
-        record["outcome"] = .string(outcome)
-        record["error"] = error
-        record["http"] = http(trace)
-        record["response"] = response ?? .null
-        if trace.clientEvents.overflowed || trace.upstreamEvents.overflowed {
-            record["response_truncated_at_bytes"] = .int(EventLog.byteLimit)
+
+        var json = JSONTextWriter(capacity: 2048 + trace.requestBody.count * 2)
+        json.beginObject()
+        json.key("id"); json.string(trace.id)
+        json.key("started_at"); json.string(Timestamp.iso8601(millis: trace.receivedAtWallMillis))
+        json.key("started_at_ms"); json.int(Int(trace.receivedAtWallMillis))
+        json.key("client"); json.beginObject()
+        json.key("dialect"); json.string(clientDialect.rawValue)
+        json.key("ip"); json.string(trace.clientIP)
+        json.key("user_agent"); json.string(trace.userAgent)
+        json.endObject()
+        json.key("route"); json.beginObject()
+        json.key("provider"); json.string(trace.provider)
+        json.key("provider_plugin"); json.string(trace.providerPlugin)
+        json.key("upstream_dialect"); json.string(trace.provider == nil ? nil : upstreamDialect.rawValue)
+        json.key("requested_model"); json.string(trace.requestedModel)
+        json.key("upstream_model"); json.string(trace.upstreamModel)
+        json.key("converted"); json.bool(upstreamDialect != clientDialect)
+        json.endObject()
+        json.key("stream"); json.bool(trace.stream)
+        json.key("outcome"); json.string(outcome)
+        json.key("error"); json.value(error)
+        json.key("http"); writeHTTP(trace, to: &json)
+        json.key("response")
+        if !trace.responseIsEventStream, case .object = response, trace.clientEvents.entries.count == 1 {
+            // A whole JSON body: stored as the client received it (the analysis already checked it parses).
+            json.json(trace.clientEvents.data(of: trace.clientEvents.entries[0]))
+        } else {
+            json.value(response ?? .null)
         }
-        record["raw_events"] = keepRawEvents ? rawEvents(trace) : .null
-        record["timing"] = Self.json(timing)
-        record["usage"] = usage.map(Self.json) ?? .null
-        record["cost"] = cost.map(Self.json) ?? .null
-        var bytes = JSONValue.object(record).serializedBytes()
+        if trace.clientEvents.overflowed || trace.upstreamEvents.overflowed {
+            json.key("response_truncated_at_bytes"); json.int(EventLog.byteLimit)
+        }
+        json.key("raw_events")
+        if keepRawEvents { writeRawEvents(trace, to: &json) } else { json.null() }
+        json.key("timing"); Self.write(timing, to: &json)
+        json.key("usage")
+        if let usage { Self.write(usage, to: &json) } else { json.null() }
+        json.key("cost")
+        if let cost { Self.write(cost, to: &json) } else { json.null() }
+        json.endObject()
+        var bytes = json.bytes
         bytes.removeLast()  // the closing brace: the request bodies are appended as they are
         Self.appendMember("request", trace.requestBody, to: &bytes)
         if let upstream = trace.upstreamRequestBody, upstream != trace.requestBody {
@@ -122,31 +136,40 @@ struct RecordBuilder: Sendable {
         return TokenUsage(input: input, output: output, estimated: true)
     }
 
-    private func http(_ trace: ExchangeTrace) -> JSONValue {
-        var upstream: JSONValue = .null
+    private func writeHTTP(_ trace: ExchangeTrace, to json: inout JSONTextWriter) {
+        json.beginObject()
+        json.key("method"); json.string(trace.method)
+        json.key("path"); json.string(trace.path)
+        json.key("status"); json.int(trace.responseStatus)
+        json.key("request_headers"); Self.write(headers: redactor.redact(trace.requestHeaders), to: &json)
+        json.key("response_headers"); Self.write(headers: redactor.redact(trace.responseHeaders), to: &json)
+        json.key("request_bytes"); json.int(trace.requestBody.count)
+        json.key("response_bytes"); json.int(trace.responseBytes)
+        json.key("upstream")
         if let url = trace.upstreamURL {
-            upstream = [
-                "url": .string(redactor.redact(url: url)),
-                "status": trace.upstreamStatus.map(JSONValue.int) ?? .null,
-                "request_headers": Self.headers(redactor.redact(trace.upstreamRequestHeaders)),
-                "response_headers": Self.headers(redactor.redact(trace.upstreamResponseHeaders)),
-            ]
+            json.beginObject()
+            json.key("url"); json.string(redactor.redact(url: url))
+            json.key("status"); json.int(trace.upstreamStatus)
+            json.key("request_headers"); Self.write(headers: redactor.redact(trace.upstreamRequestHeaders), to: &json)
+            json.key("response_headers"); Self.write(headers: redactor.redact(trace.upstreamResponseHeaders), to: &json)
+            json.endObject()
+        } else {
+            json.null()
         }
-        return [
-            "method": .string(trace.method), "path": .string(trace.path), "status": .int(trace.responseStatus),
-            "request_headers": Self.headers(redactor.redact(trace.requestHeaders)),
-            "response_headers": Self.headers(redactor.redact(trace.responseHeaders)),
-            "request_bytes": .int(trace.requestBody.count), "response_bytes": .int(trace.responseBytes),
-            "upstream": upstream,
-        ]
+        json.endObject()
     }
 
-    private func rawEvents(_ trace: ExchangeTrace) -> JSONValue {
-        .array(trace.upstreamEvents.entries.map { entry in
-            ["t_ms": .double(Double(Int64(bitPattern: entry.at &- trace.receivedAt)) / 1_000_000),
-             "type": .string(trace.upstreamEvents.type(of: entry)),
-             "data": .string(String(decoding: trace.upstreamEvents.data(of: entry), as: UTF8.self))]
-        })
+    private func writeRawEvents(_ trace: ExchangeTrace, to json: inout JSONTextWriter) {
+        let log = trace.upstreamEvents
+        json.beginArray()
+        for entry in log.entries {
+            json.beginObject()
+            json.key("t_ms"); json.milliseconds(Double(Int64(bitPattern: entry.at &- trace.receivedAt)) / 1_000_000)
+            json.key("type"); json.string(log.type(of: entry))
+            json.key("data"); json.string(String(decoding: log.data(of: entry), as: UTF8.self))
+            json.endObject()
+        }
+        json.endArray()
     }
 
     /// ok, client_cancelled, timeout, truncated (failed after the stream started), upstream_error (including an error
@@ -178,13 +201,24 @@ struct RecordBuilder: Sendable {
         (try? JSONValue(parsing: bytes)) ?? .string(String(decoding: bytes, as: UTF8.self))
     }
 
-    static func headers(_ list: [(String, String)]) -> JSONValue {
-        var object = JSONObject()
+    /// Headers as an object keyed by lower-cased name; repeated headers are joined with ", ".
+    static func write(headers list: [(String, String)], to json: inout JSONTextWriter) {
+        var merged: [(name: String, value: String)] = []
+        merged.reserveCapacity(list.count)
         for (name, value) in list {
             let key = name.lowercased()
-            if let existing = object[key]?.stringValue { object[key] = .string(existing + ", " + value) } else { object[key] = .string(value) }
+            if let index = merged.firstIndex(where: { $0.name == key }) {
+                merged[index].value += ", " + value
+            } else {
+                merged.append((key, value))
+            }
         }
-        return .object(object)
+        json.beginObject()
+        for header in merged {
+            json.key(header.name)
+            json.string(header.value)
+        }
+        json.endObject()
     }
 
     /// All string leaves under `value`, joined (for token estimates).
@@ -197,39 +231,66 @@ struct RecordBuilder: Sendable {
         }
     }
 
-    static func json(_ usage: TokenUsage) -> JSONValue {
-        ["input": .int(usage.input), "output": .int(usage.output), "cache_read": .int(usage.cacheRead),
-         "cache_write": .int(usage.cacheWrite), "reasoning": .int(usage.reasoning), "estimated": .bool(usage.estimated)]
+    static func write(_ usage: TokenUsage, to json: inout JSONTextWriter) {
+        json.beginObject()
+        json.key("input"); json.int(usage.input)
+        json.key("output"); json.int(usage.output)
+        json.key("cache_read"); json.int(usage.cacheRead)
+        json.key("cache_write"); json.int(usage.cacheWrite)
+        json.key("reasoning"); json.int(usage.reasoning)
+        json.key("estimated"); json.bool(usage.estimated)
+        json.endObject()
     }
 
-    static func json(_ cost: Cost) -> JSONValue {
+    static func write(_ cost: Cost, to json: inout JSONTextWriter) {
         let price = cost.price
         // Money is stored to a trillionth of a dollar, so binary floating-point noise never shows in a total.
-        func money(_ value: Double) -> JSONValue { .double((value * 1e12).rounded() / 1e12) }
-        return [
-            "total": money(cost.total), "input": money(cost.input), "output": money(cost.output),
-            "cache_read": money(cost.cacheRead), "cache_write": money(cost.cacheWrite),
-            "price": ["pattern": .string(price.pattern), "source": .string(price.source.rawValue),
-                      "input": .double(price.input), "output": .double(price.output),
-                      "cache_read": price.cacheRead.map(JSONValue.double) ?? .null,
-                      "cache_write": price.cacheWrite.map(JSONValue.double) ?? .null],
-            "cache_hit_ratio": cost.cacheHitRatio.map(JSONValue.double) ?? .null,
-            "cache_savings": money(cost.cacheSavings),
-        ]
+        func money(_ value: Double) -> Double { (value * 1e12).rounded() / 1e12 }
+        json.beginObject()
+        json.key("total"); json.double(money(cost.total))
+        json.key("input"); json.double(money(cost.input))
+        json.key("output"); json.double(money(cost.output))
+        json.key("cache_read"); json.double(money(cost.cacheRead))
+        json.key("cache_write"); json.double(money(cost.cacheWrite))
+        json.key("price"); json.beginObject()
+        json.key("pattern"); json.string(price.pattern)
+        json.key("source"); json.string(price.source.rawValue)
+        json.key("input"); json.double(price.input)
+        json.key("output"); json.double(price.output)
+        json.key("cache_read"); json.double(price.cacheRead)
+        json.key("cache_write"); json.double(price.cacheWrite)
+        json.endObject()
+        json.key("cache_hit_ratio"); json.double(cost.cacheHitRatio)
+        json.key("cache_savings"); json.double(money(cost.cacheSavings))
+        json.endObject()
     }
 
-    static func json(_ timing: ExchangeTiming) -> JSONValue {
-        func number(_ value: Double?) -> JSONValue { value.map { .double(($0 * 1000).rounded() / 1000) } ?? .null }
-        return [
-            "upstream_ttfb_ms": number(timing.upstreamTTFB), "ttft_ms": number(timing.ttft),
-            "tpot_ms": number(timing.tpot), "output_tokens_per_second": number(timing.outputTokensPerSecond),
-            "total_ms": number(timing.total), "gateway_overhead_ms": number(timing.gatewayOverhead),
-            "pre_upstream_ms": number(timing.preUpstream), "relay_mean_ms": number(timing.relayMean),
-            "relay_max_ms": number(timing.relayMax),
-            "gap_ms": timing.gaps.map { ["p50": number($0.p50), "p90": number($0.p90), "p99": number($0.p99),
-                                         "max": number($0.max)] } ?? .null,
-            "token_times_ms": .array(timing.tokenTimes.map { number($0) }),
-        ]
+    static func write(_ timing: ExchangeTiming, to json: inout JSONTextWriter) {
+        json.beginObject()
+        json.key("upstream_ttfb_ms"); json.milliseconds(timing.upstreamTTFB)
+        json.key("ttft_ms"); json.milliseconds(timing.ttft)
+        json.key("tpot_ms"); json.milliseconds(timing.tpot)
+        json.key("output_tokens_per_second"); json.milliseconds(timing.outputTokensPerSecond)
+        json.key("total_ms"); json.milliseconds(timing.total)
+        json.key("gateway_overhead_ms"); json.milliseconds(timing.gatewayOverhead)
+        json.key("pre_upstream_ms"); json.milliseconds(timing.preUpstream)
+        json.key("relay_mean_ms"); json.milliseconds(timing.relayMean)
+        json.key("relay_max_ms"); json.milliseconds(timing.relayMax)
+        json.key("gap_ms")
+        if let gaps = timing.gaps {
+            json.beginObject()
+            json.key("p50"); json.milliseconds(gaps.p50)
+            json.key("p90"); json.milliseconds(gaps.p90)
+            json.key("p99"); json.milliseconds(gaps.p99)
+            json.key("max"); json.milliseconds(gaps.max)
+            json.endObject()
+        } else {
+            json.null()
+        }
+        json.key("token_times_ms"); json.beginArray()
+        for time in timing.tokenTimes { json.milliseconds(time) }
+        json.endArray()
+        json.endObject()
     }
 }
 

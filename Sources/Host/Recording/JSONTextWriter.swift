@@ -1,0 +1,151 @@
+import JSONCore
+
+/// Writes compact JSON text straight into bytes, member by member: how records are built, without a document tree
+/// to allocate and then serialise.
+///
+/// The caller keeps the shape right (a `key` only directly inside an object, one value after each key); the writer
+/// places the commas.
+struct JSONTextWriter {
+    private(set) var bytes: [UInt8] = []
+    /// Per open object or array: whether nothing was written in it yet.
+    private var isEmpty: [Bool] = []
+    /// A key was just written: the next value follows it without a comma.
+    private var afterKey = false
+
+    init(capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    // MARK: - Containers
+
+    mutating func beginObject() {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        isEmpty.append(true)
+    }
+
+    mutating func endObject() {
+        bytes.append(UInt8(ascii: "}"))
+        isEmpty.removeLast()
+    }
+
+    mutating func beginArray() {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        isEmpty.append(true)
+    }
+
+    mutating func endArray() {
+        bytes.append(UInt8(ascii: "]"))
+        isEmpty.removeLast()
+    }
+
+    /// `"name":`, ready for its value.
+    mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        append(name)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        afterKey = true
+    }
+
+    /// A key that is not a literal (header names), escaped as needed.
+    mutating func key(_ name: String) {
+        separate()
+        JSONString.encode(name, into: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        afterKey = true
+    }
+
+    // MARK: - Values
+
+    mutating func null() {
+        separate()
+        append("null")
+    }
+
+    mutating func string(_ text: String?) {
+        guard let text else { return null() }
+        separate()
+        JSONString.encode(text, into: &bytes)
+    }
+
+    mutating func bool(_ flag: Bool) {
+        separate()
+        append(flag ? "true" : "false")
+    }
+
+    mutating func int(_ value: Int?) {
+        guard let value else { return null() }
+        separate()
+        Self.appendDecimal(value, to: &bytes)
+    }
+
+    /// A double in JavaScript's shortest form; null when nil or not finite.
+    mutating func double(_ number: Double?) {
+        guard let number, number.isFinite else { return null() }
+        value(JSONValue.double(number))
+    }
+
+    /// Milliseconds rounded to the microsecond, written from integers (`12.5`, `0.07`, `3`): the figures a record
+    /// holds dozens of (one per token), where general double formatting would dominate the record's cost.
+    mutating func milliseconds(_ value: Double?) {
+        guard let value, value.isFinite else { return null() }
+        let thousandths = (value * 1000).rounded()
+        guard thousandths.magnitude < 1e15 else { return double(thousandths / 1000) }
+        separate()
+        var micros = Int(thousandths)
+        if micros < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            micros = -micros
+        }
+        Self.appendDecimal(micros / 1000, to: &bytes)
+        var fraction = micros % 1000
+        guard fraction > 0 else { return }
+        bytes.append(UInt8(ascii: "."))
+        var digits = 3
+        while fraction % 10 == 0 {
+            fraction /= 10
+            digits -= 1
+        }
+        let text = String(fraction)
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits - text.utf8.count))
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// A value from the document model.
+    mutating func value(_ value: JSONValue) {
+        separate()
+        value.write(into: &bytes)
+    }
+
+    /// A value that is already JSON text (checked by the caller).
+    mutating func json(_ text: some Collection<UInt8>) {
+        separate()
+        bytes.append(contentsOf: text)
+    }
+
+    // MARK: - Layout
+
+    private mutating func separate() {
+        if afterKey {
+            afterKey = false
+            return
+        }
+        guard let last = isEmpty.indices.last else { return }
+        if isEmpty[last] {
+            isEmpty[last] = false
+        } else {
+            bytes.append(UInt8(ascii: ","))
+        }
+    }
+
+    private mutating func append(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: String(value).utf8)
+    }
+}
