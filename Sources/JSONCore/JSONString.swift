@@ -7,6 +7,13 @@
 /// THREAD: pure functions; call from any thread.
 public enum JSONString {
     /// Appends `text` as a quoted, escaped JSON string literal to `buffer`.
+    public static func encode(_ text: String, into buffer: inout [UInt8]) {
+        // A concrete String reaches its UTF-8 directly (small strings included), with no generic dispatch.
+        var text = text
+        text.withUTF8 { appendLiteral(UnsafeRawBufferPointer($0), repairing: false, into: &buffer) }
+    }
+
+    /// Appends `text` (a substring, …) as a quoted, escaped JSON string literal to `buffer`.
     public static func encode(_ text: some StringProtocol, into buffer: inout [UInt8]) {
         let done: Void? = text.utf8.withContiguousStorageIfAvailable { utf8 in
             appendLiteral(UnsafeRawBufferPointer(utf8), repairing: false, into: &buffer)
@@ -36,7 +43,9 @@ public enum JSONString {
 
     /// Writes `"`, the escaped bytes and `"`; with `repairing`, ill-formed UTF-8 becomes U+FFFD.
     static func appendLiteral(_ bytes: UnsafeRawBufferPointer, repairing: Bool, into buffer: inout [UInt8]) {
-        buffer.reserveCapacity(buffer.count + bytes.count + 2)
+        // Grow geometrically: reserving exactly what each string needs would copy the whole buffer per string.
+        let needed = buffer.count + bytes.count + 2
+        if needed > buffer.capacity { buffer.reserveCapacity(Swift.max(needed, buffer.capacity * 2)) }
         buffer.append(ASCII.quote)
         let end = bytes.count
         var runStart = 0
