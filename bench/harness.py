@@ -391,6 +391,8 @@ class Bench:
                        {"model": "to-anthropic/*", "provider": "mock-anthropic"}],
             "sinks": {"sqlite": {"plugin": "dev.lessllm.sink.sqlite", "options": {"path": str(db)}}},
         }
+        if self.args.no_recording:
+            del config["sinks"]
         path = self.run_dir / f"{name}.yaml"
         path.write_text(json.dumps(config, indent=2))  # JSON is YAML
         self.gateway = Server(name, [str(self.tools.lessllm), "server", "--config", str(path)], self.run_dir,
@@ -412,6 +414,10 @@ class Bench:
         for marker in ("Fatal error", " critical ", "Sanitizer"):
             if marker in log_text:
                 self.problem(f"{gateway.name} logged {marker.strip()!r}")
+        if self.args.no_recording:
+            self.gateway = None
+            return {"type": "records", "scenario": label, "instance": gateway.name, "ok": True, "rows": None,
+                    "lost": None, "outcomes": {}, "stop_seconds": round(time.monotonic() - started, 3)}
         rows, outcomes = 0, {}
         try:
             with sqlite3.connect(f"file:{gateway.db}?mode=ro", uri=True) as db:
@@ -822,7 +828,9 @@ def markdown(meta: dict, cases: list[dict], targets: list[dict], records: list[d
     out.append(f"- **Duration:** {meta['duration_s']:.0f} s. Figures are medians over rounds; deltas and ratios are "
                "medians of the per-round values. CPU = the process's own CPU time (nginx: master + 2 workers) per "
                "request or stream: its threads' run time from /proc/<pid>/task/*/schedstat (ns), checked against "
-               "utime+stime from /proc/<pid>/stat. Recording to SQLite is on in every gateway run.")
+               "utime+stime from /proc/<pid>/stat. "
+               + ("**Recording is off** (`--no-recording`: no sinks)." if meta.get("no_recording")
+                  else "Recording to SQLite is on in every gateway run."))
     out.append("")
 
     ns = [c for c in cases if c["scenario"] == "nonstream"]
@@ -873,7 +881,7 @@ def markdown(meta: dict, cases: list[dict], targets: list[dict], records: list[d
                 f"{signed(c['added_p99_vs_direct_ms'], 1)} | {signed(c['nginx_added_p50_ms'], 1)} | "
                 f"{f(c['peak_pss_mib']['nginx'], 1)} / {f(c['peak_rss_mib']['gateway'], 1)} "
                 f"({f(c['gateway_idle_rss_mib'], 1)}) | {f(c['cpu_us']['nginx'], 0)} / {f(c['cpu_us']['gateway'], 0)} | "
-                f"{rec['rows']}/{rec['expected']} |")
+                + ("off |" if rec["rows"] is None else f"{rec['rows']}/{rec['expected']} |"))
         out += [f"- {c['streams']} streams: {c['fd_note']}" for c in cc if c.get("fd_note")]
         out.append("")
     if targets:
@@ -900,7 +908,7 @@ def markdown(meta: dict, cases: list[dict], targets: list[dict], records: list[d
         out += [f"- {p}" for p in problems]
     else:
         out.append("Every response and stream through every target was valid (tokens, usage, terminal event, "
-                   "dialect), and no record was lost.")
+                   "dialect)" + (" (recording off)." if meta.get("no_recording") else ", and no record was lost."))
     out.append("")
     return "\n".join(out)
 
@@ -919,6 +927,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=BENCH / "results")
     parser.add_argument("--command", default=" ".join(sys.argv), help="the command to print in the report")
     parser.add_argument("--keep", action="store_true", help="keep the run folder (configs, logs, databases)")
+    parser.add_argument("--no-recording", action="store_true",
+                        help="run the gateway without sinks (to measure what recording costs); no record checks")
     args = parser.parse_args()
 
     profile = dict(PROFILES["smoke" if args.smoke else "full"])
@@ -962,6 +972,7 @@ def main() -> int:
     started = time.monotonic()
     meta = {"type": "meta", "started": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "command": args.command, "mode": "smoke" if args.smoke else "full", "build": args.build,
+            "no_recording": args.no_recording,
             "rounds": profile["rounds"], "profile": profile, "paced_model": profile["paced_model"],
             "machine": machine_info(tools, args.build), "fd_limit": fd_limit}
     bench.emit(meta)
