@@ -90,7 +90,10 @@ let package = Package(
 
         .testTarget(
             name: "HostTests",
-            dependencies: ["Host", "PluginABI", "JSONCore", "PluginKit", "CSQLite"],
+            dependencies: [
+                "Host", "PluginABI", "JSONCore", "PluginKit", "CSQLite", "CCurl",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             path: "Tests/HostTests"
         ),
     ],
