@@ -11,7 +11,7 @@ struct ExchangeRow {
     let id: String
     /// The scalar columns, in `ExchangeSchema.columns` order.
     let values: [SQLiteValue]
-    /// The JSON text columns that follow them (`ExchangeSchema.jsonColumns`), as ranges of `batch`; nil is NULL.
+    /// The JSON text columns that follow them (`request_json` … `record_json`), as ranges of `batch`; nil is NULL.
     let jsonParts: [Range<Int>?]
     /// The batch the record came from (shared by every row of it, not copied).
     let batch: [UInt8]

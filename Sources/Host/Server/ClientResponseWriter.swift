@@ -6,8 +6,8 @@ import PluginABI
 ///
 /// A `text/event-stream` response is written and flushed event by event — or, inside `batchingWrites`, written
 /// event by event and flushed once when the batch ends (the events of one upstream read go out in one syscall); any
-/// other response is collected and written whole (with a content length) at the end. Failures are rendered in the client's own dialect: an error
-/// response when nothing was sent yet, an error event in a stream already under way.
+/// other response is collected and written whole (with a content length) at the end. Failures are rendered in the
+/// client's own dialect: an error response when nothing was sent yet, an error event in a stream already under way.
 ///
 /// Threading: used only on the connection's event loop.
 final class ClientResponseWriter: StreamDownstream {
