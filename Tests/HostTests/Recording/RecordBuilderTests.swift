@@ -188,6 +188,32 @@ struct RecordBuilderTests {
             == TokenUsage(input: 10, output: 42, cacheRead: 500, cacheWrite: 20))
     }
 
+    @Test("a long OpenAI stream (20,000 chunks of text and tool arguments) is rebuilt exactly")
+    func longOpenAIStream() throws {
+        var log = EventLog()
+        func add(_ data: String) { Array(data.utf8).withUnsafeBytes { log.append(at: 0, type: .init(start: nil, count: 0), data: $0) } }
+        add(#"{"id":"c1","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}"#)
+        var text = "", arguments = ""
+        for index in 0..<10_000 {
+            let piece = "w\(index) "
+            text += piece
+            add(#"{"id":"c1","choices":[{"index":0,"delta":{"content":"\#(piece)"}}]}"#)
+        }
+        add(#"{"id":"c1","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":""}}]}}]}"#)
+        for index in 0..<10_000 {
+            let piece = "\(index % 10)"
+            arguments += piece
+            add(#"{"id":"c1","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\#(piece)"}}]}}]}"#)
+        }
+        add(#"{"id":"c1","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}"#)
+        let completion = try #require(ResponseAnalysis.reconstruct(log, dialect: .openAIChat, isStream: true))
+        let message = completion["choices"]?[0]?["message"]
+        #expect(message?["content"]?.stringValue == text)
+        #expect(message?["tool_calls"]?[0]?["function"]?["arguments"]?.stringValue == arguments)
+        #expect(message?["tool_calls"]?[0]?["id"]?.stringValue == "call_1")
+        #expect(completion["choices"]?[0]?["finish_reason"]?.stringValue == "tool_calls")
+    }
+
     @Test("a trace survives the journal's binary form unchanged")
     func traceCodecRoundTrip() throws {
         var upstream = Self.openAIChunks

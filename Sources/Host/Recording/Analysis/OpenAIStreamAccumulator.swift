@@ -50,15 +50,17 @@ struct OpenAIStreamAccumulator {
             guard item.first == UInt8(ascii: "{") else { continue }
             let fields = Members(try JSONScanner.topLevelMembers(in: item))
             let index = fields["index"].flatMap { Int(String(decoding: item[$0], as: UTF8.self)) } ?? 0
-            var choice = choices[index] ?? Choice()
+            if choices[index] == nil { choices[index] = Choice() }
+            // The choice is changed in place: a copy taken out of the dictionary would share its text buffers and
+            // copy the whole text on every append (quadratic in a long answer).
             if let deltaRange = fields["delta"], item[deltaRange.lowerBound] == UInt8(ascii: "{") {
                 let delta = UnsafeRawBufferPointer(rebasing: item[deltaRange])
-                carriedContent = try apply(delta: delta, to: &choice) || carriedContent
+                carriedContent = try apply(delta: delta, to: &choices[index, default: Choice()]) || carriedContent
             }
             if let reason = fields["finish_reason"], !Self.isNull(reason, in: item) {
-                choice.finishReason = try JSONValue(parsing: UnsafeRawBufferPointer(rebasing: item[reason]))
+                choices[index, default: Choice()].finishReason =
+                    try JSONValue(parsing: UnsafeRawBufferPointer(rebasing: item[reason]))
             }
-            choices[index] = choice
         }
         return carriedContent
     }
@@ -68,28 +70,37 @@ struct OpenAIStreamAccumulator {
         let fields = Members(try JSONScanner.topLevelMembers(in: bytes))
         var carriedContent = false
         if let text = try Self.string(fields["content"], in: bytes) {
-            choice.content = (choice.content ?? "") + text
+            Self.append(text, to: &choice.content)
             carriedContent = carriedContent || !text.isEmpty
         }
         if let text = try Self.string(fields["reasoning_content"], in: bytes) {
-            choice.reasoning = (choice.reasoning ?? "") + text
+            Self.append(text, to: &choice.reasoning)
             carriedContent = carriedContent || !text.isEmpty
         }
         if let callsRange = fields["tool_calls"], !Self.isNull(callsRange, in: bytes) {
             let calls = try JSONValue(parsing: UnsafeRawBufferPointer(rebasing: bytes[callsRange]))
             for call in calls.arrayValue ?? [] {
                 let slot = call["index"]?.intValue ?? choice.toolCalls.count
-                var entry = choice.toolCalls[slot] ?? (nil, "", "")
-                if let id = call["id"]?.stringValue, entry.id == nil { entry.id = id }
-                if let name = call["function"]?["name"]?.stringValue { entry.name += name }
+                if choice.toolCalls[slot] == nil { choice.toolCalls[slot] = (nil, "", "") }
+                // In place, like the text: arguments arrive a few characters at a time.
+                if let id = call["id"]?.stringValue, choice.toolCalls[slot]?.id == nil { choice.toolCalls[slot]?.id = id }
+                if let name = call["function"]?["name"]?.stringValue { choice.toolCalls[slot]?.name.append(name) }
                 if let arguments = call["function"]?["arguments"]?.stringValue {
-                    entry.arguments += arguments
+                    choice.toolCalls[slot]?.arguments.append(arguments)
                     carriedContent = carriedContent || !arguments.isEmpty
                 }
-                choice.toolCalls[slot] = entry
             }
         }
         return carriedContent
+    }
+
+    /// Appends in place (amortised: the text is not rebuilt per chunk).
+    private static func append(_ text: String, to field: inout String?) {
+        if field == nil {
+            field = text
+        } else {
+            field!.append(text)
+        }
     }
 
     /// A string member's text; nil when absent, null or not a string.
