@@ -391,7 +391,7 @@ class Bench:
                        {"model": "to-anthropic/*", "provider": "mock-anthropic"}],
             "sinks": {"sqlite": {"plugin": "dev.lessllm.sink.sqlite", "options": {"path": str(db)}}},
         }
-        if self.args.no_recording:
+        if getattr(self.args, "no_recording", False):
             del config["sinks"]
         path = self.run_dir / f"{name}.yaml"
         path.write_text(json.dumps(config, indent=2))  # JSON is YAML
@@ -414,7 +414,7 @@ class Bench:
         for marker in ("Fatal error", " critical ", "Sanitizer"):
             if marker in log_text:
                 self.problem(f"{gateway.name} logged {marker.strip()!r}")
-        if self.args.no_recording:
+        if getattr(self.args, "no_recording", False):
             self.gateway = None
             return {"type": "records", "scenario": label, "instance": gateway.name, "ok": True, "rows": None,
                     "lost": None, "outcomes": {}, "stop_seconds": round(time.monotonic() - started, 3)}

@@ -18,18 +18,9 @@ extension JSONReader {
         position += 1
         var hasEscapes = false
         while true {
-            // Most string content is plain ASCII text: step over it 8 bytes at a time, then straight to the first
-            // byte that needs a look (the closing quote of a short string is found without a byte loop).
-            while position &+ 8 <= end {
-                // Little-endian order puts the first byte lowest, where borrows start (see `attentionMask`).
-                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-                let attention = Self.attentionMask(word)
-                if attention != 0 {
-                    position &+= attention.trailingZeroBitCount &>> 3
-                    break
-                }
-                position &+= 8
-            }
+            // Most string content is plain ASCII text (the closing quote of a short string is found without a
+            // byte loop).
+            position = Self.endOfPlainRun(in: bytes, from: position)
             guard position < end else { throw JSONError.unterminatedString(startingAt: start, in: bytes) }
             let byte = bytes[position]
             if byte == ASCII.quote {
@@ -48,6 +39,22 @@ extension JSONReader {
                 position += length
             }
         }
+    }
+
+    /// Where the plain run starting at `position` ends: the first quote, backslash, control character or non-ASCII
+    /// byte at or after it, found 8 bytes at a time — or, when none is found, where fewer than 8 bytes remain (the
+    /// caller looks at those one by one).
+    @inline(__always)
+    static func endOfPlainRun(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var position = start
+        while position &+ 8 <= bytes.count {
+            // Little-endian order puts the first byte lowest, where borrows start (see `attentionMask`).
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            let attention = attentionMask(word)
+            if attention != 0 { return position &+ attention.trailingZeroBitCount &>> 3 }
+            position &+= 8
+        }
+        return position
     }
 
     /// Non-zero when the 8 bytes of `word` hold a quote, a backslash, a control character or a non-ASCII byte; its

@@ -51,17 +51,8 @@ public enum JSONString {
         var runStart = 0
         var position = 0
         while position < end {
-            // Plain ASCII needs no escaping: skip it 8 bytes at a time, then straight to the first byte that
-            // needs a look, and copy what was skipped as one run.
-            while position &+ 8 <= end {
-                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-                let attention = JSONReader.attentionMask(word)
-                if attention != 0 {
-                    position &+= attention.trailingZeroBitCount &>> 3
-                    break
-                }
-                position &+= 8
-            }
+            // Plain ASCII needs no escaping: skip it, and copy what was skipped as one run.
+            position = JSONReader.endOfPlainRun(in: bytes, from: position)
             guard position < end else { break }
             let byte = bytes[position]
             if byte >= 0x20 && byte != ASCII.quote && byte != ASCII.backslash {

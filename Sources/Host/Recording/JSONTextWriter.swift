@@ -18,27 +18,13 @@ struct JSONTextWriter {
 
     // MARK: - Containers
 
-    mutating func beginObject() {
-        separate()
-        bytes.append(UInt8(ascii: "{"))
-        isEmpty.append(true)
-    }
+    mutating func beginObject() { open(UInt8(ascii: "{")) }
 
-    mutating func endObject() {
-        bytes.append(UInt8(ascii: "}"))
-        isEmpty.removeLast()
-    }
+    mutating func endObject() { close(UInt8(ascii: "}")) }
 
-    mutating func beginArray() {
-        separate()
-        bytes.append(UInt8(ascii: "["))
-        isEmpty.append(true)
-    }
+    mutating func beginArray() { open(UInt8(ascii: "[")) }
 
-    mutating func endArray() {
-        bytes.append(UInt8(ascii: "]"))
-        isEmpty.removeLast()
-    }
+    mutating func endArray() { close(UInt8(ascii: "]")) }
 
     /// `"name":`, ready for its value.
     mutating func key(_ name: StaticString) {
@@ -127,6 +113,17 @@ struct JSONTextWriter {
     }
 
     // MARK: - Layout
+
+    private mutating func open(_ bracket: UInt8) {
+        separate()
+        bytes.append(bracket)
+        isEmpty.append(true)
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        bytes.append(bracket)
+        isEmpty.removeLast()
+    }
 
     private mutating func separate() {
         if afterKey {
