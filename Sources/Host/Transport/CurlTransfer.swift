@@ -118,15 +118,17 @@ final class CurlTransfer: @unchecked Sendable {
 
     private func received(headerLine: UnsafeRawBufferPointer) {
         lastByteAt = MonotonicClock.nanoseconds()
+        // Read as bytes: one String for the name and one for the value, nothing per character.
         var end = headerLine.count
         while end > 0 && (headerLine[end - 1] == 0x0A || headerLine[end - 1] == 0x0D) { end -= 1 }
-        let line = String(decoding: headerLine[..<end], as: UTF8.self)
-        if line.hasPrefix("HTTP/") {
+        let line = UnsafeRawBufferPointer(rebasing: headerLine[..<end])
+        if line.starts(with: "HTTP/".utf8) {
             headerBlock = []  // a new response block (after 1xx, or a redirect) replaces the previous one
-        } else if let colon = line.firstIndex(of: ":") {
-            let name = String(line[..<colon])
-            let value = line[line.index(after: colon)...].drop(while: { $0 == " " || $0 == "\t" })
-            headerBlock.append((name, String(value)))
+        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+            var valueStart = colon + 1
+            while valueStart < line.count && (line[valueStart] == 0x20 || line[valueStart] == 0x09) { valueStart += 1 }
+            headerBlock.append((String(decoding: line[..<colon], as: UTF8.self),
+                                String(decoding: line[valueStart...], as: UTF8.self)))
         }
     }
 
