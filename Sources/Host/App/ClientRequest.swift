@@ -57,7 +57,7 @@ struct ClientRequest {
 
     /// Refuses bodies declared as something other than JSON (a missing content type is accepted).
     static func checkContentType(_ headers: HTTPHeaders) throws(GatewayError) {
-        guard let type = headers.first(name: "content-type") else { return }
+        guard let type = headers.first(name: "content-type"), type != "application/json" else { return }
         let mediaType = type.split(separator: ";")[0].trimmingCharacters(in: " \t").lowercased()
         guard mediaType == "application/json" || mediaType.hasSuffix("+json") else {
             throw .invalidRequest("Content-Type must be application/json, not '\(type)'.")
