@@ -26,7 +26,7 @@ struct JSONTextWriter {
 
     mutating func endArray() { close(UInt8(ascii: "]")) }
 
-    /// `"name":`, ready for its value.
+    /// `"name":`, ready for its value; `name` is a literal written as is (no characters that need escaping).
     mutating func key(_ name: StaticString) {
         separate()
         bytes.append(UInt8(ascii: "\""))
@@ -37,7 +37,7 @@ struct JSONTextWriter {
     }
 
     /// A key that is not a literal (header names), escaped as needed.
-    mutating func key(_ name: String) {
+    mutating func key(text name: String) {
         separate()
         JSONString.encode(name, into: &bytes)
         bytes.append(UInt8(ascii: ":"))

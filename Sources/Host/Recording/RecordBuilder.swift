@@ -215,7 +215,7 @@ struct RecordBuilder: Sendable {
         }
         json.beginObject()
         for header in merged {
-            json.key(header.name)
+            json.key(text: header.name)
             json.string(header.value)
         }
         json.endObject()

@@ -21,7 +21,7 @@ struct JSONTextWriterTests {
             json.key("list"); json.beginArray()
             json.int(1); json.beginObject(); json.key("x"); json.null(); json.endObject(); json.beginArray(); json.endArray()
             json.endArray()
-            json.key("name \"q\""); json.string("line\nbreak é")
+            json.key(text: "name \"q\""); json.string("line\nbreak é")
             json.key("none"); json.string(nil)
             json.key("flag"); json.bool(false)
             json.key("doc"); json.value(["k": [1, true]])
