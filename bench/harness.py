@@ -304,7 +304,7 @@ class Tools:
 
     def wrk(self, port: int, dialect: str, model: str, connections: int, seconds: int) -> dict:
         argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-                "-s", str(BENCH / "wrk" / f"{dialect}.lua"), f"http://127.0.0.1:{port}", "--", model]
+                "-s", str(BENCH / "wrk" / "chat.lua"), f"http://127.0.0.1:{port}", "--", dialect, model]
         out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, env=child_env())
         for line in out.stdout.splitlines():
             if line.startswith("WRKJSON "):
