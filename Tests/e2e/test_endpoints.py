@@ -139,8 +139,12 @@ def test_upstream_connections_are_kept_alive_and_reused(oa, openai_client):
     last = openai_client.chat.completions.create(model="gpt-4o", messages=user).choices[0].message.content
 
     assert answers + [streamed, last] == ["answer 0", "answer 1", "answer 2", "streamed", "after the stream"]
-    connections = {request.connection.number for request in oa.requests}
-    assert len(connections) == 1, f"5 sequential requests used {len(connections)} upstream connections"
+    # Idle upstream connections are pooled per event loop. The first four requests share one client connection
+    # (one event loop), so they share one upstream connection; the SDK opens a new client connection after the
+    # stream, which may be served by the other loop and its own pooled connection — never by a fifth connection.
+    numbers = [request.connection.number for request in oa.requests]
+    assert len(set(numbers[:4])) == 1, f"4 requests on one client connection used upstream connections {numbers}"
+    assert len(set(numbers)) <= 2, f"5 sequential requests used upstream connections {numbers}"
 
 
 def test_anthropic_upstream_connection_is_reused_across_sdk_requests(an, gateway):

@@ -11,7 +11,7 @@ final class Gateway: Sendable {
     let maxBodyBytes: Int
     private let router: ModelRouter
     private let registry: PluginRegistry
-    private let transport: CurlTransport
+    private let transport: UpstreamTransport
     private let recorder: any ExchangeRecording
     private let prices: PriceTable?
     private let trustedProxies: [IPNetwork]
@@ -29,7 +29,7 @@ final class Gateway: Sendable {
         draining.store(true, ordering: .relaxed)
     }
 
-    init(config: GatewayConfig, registry: PluginRegistry, transport: CurlTransport, recorder: any ExchangeRecording,
+    init(config: GatewayConfig, registry: PluginRegistry, transport: UpstreamTransport, recorder: any ExchangeRecording,
          prices: PriceTable?, logger: Logger) {
         self.prices = prices
         self.maxBodyBytes = config.listen.maxBodyBytes

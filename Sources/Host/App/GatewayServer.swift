@@ -34,7 +34,7 @@ public final class GatewayServer {
                                 builtin: try PriceTable.loadBuiltin(executableDirectory: Executable.directory))
         let recorder = makeRecorder(prices: prices)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        let transport = CurlTransport(logger: logger)
+        let transport = UpstreamTransport(curl: CurlTransport(logger: logger), eventLoopClient: EventLoopHTTPClient())
         let gateway = Gateway(config: config, registry: registry, transport: transport, recorder: recorder,
                               prices: prices, logger: logger)
         let proxy: HTTPListener

@@ -7,22 +7,23 @@ import PluginABI
 /// `provider stage → (response converter stages) → client writer`. The provider stage's upstream response comes
 /// from the transport; SSE bodies are framed into whole events, other bodies are delivered as one event.
 ///
-/// Threading: everything runs on the client connection's event loop; the transport hops there before calling in.
+/// Threading: everything runs on the client connection's event loop; the transport calls in there (libcurl's thread
+/// hops to it; the event-loop client reads there).
 final class Exchange: UpstreamRequester, UpstreamResponseHandler {
     let id: String
     let trace: ExchangeTrace
     private let eventLoop: any EventLoop
-    private let transport: CurlTransport
+    private let transport: UpstreamTransport
     private let options: TransportOptions
     private let writer: ClientResponseWriter
     private var stages: [PluginStreamContext] = []
-    private var transferID: Int?
+    private var transfer: (any UpstreamTransfer)?
     private var framer = SSEFramer()
     private var upstreamIsEventStream = false
     private var upstreamBodyBuffer: [UInt8] = []
     private let flow = FlowControl()
 
-    init(trace: ExchangeTrace, eventLoop: any EventLoop, transport: CurlTransport, options: TransportOptions,
+    init(trace: ExchangeTrace, eventLoop: any EventLoop, transport: UpstreamTransport, options: TransportOptions,
          writer: ClientResponseWriter) {
         self.id = trace.id
         self.trace = trace
@@ -68,28 +69,28 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
     /// The client closed its connection: stop the upstream transfer now.
     func clientDisconnected() {
         writer.markClientGone()
-        if let transferID { transport.cancel(transferID) }
+        transfer?.cancel()
     }
 
     /// The client's socket can (or cannot) take more bytes: resume (or pause) reading from upstream.
     func clientWritabilityChanged(isWritable: Bool) {
-        if flow.clientWritable(isWritable), let transferID { transport.resume(transferID) }
+        if flow.clientWritable(isWritable) { transfer?.resume() }
     }
 
     // MARK: - UpstreamRequester
 
     func startUpstream(_ request: UpstreamRequest) -> Bool {
-        guard transferID == nil else { return false }
+        guard transfer == nil else { return false }
         trace.upstreamStartedAt = MonotonicClock.nanoseconds()
         trace.upstreamURL = request.url
         trace.upstreamRequestHeaders = request.headers
         trace.upstreamRequestBody = request.body
-        transferID = transport.start(request, options: options, flow: flow, eventLoop: eventLoop, handler: self)
-        return transferID != nil
+        transfer = transport.start(request, options: options, flow: flow, eventLoop: eventLoop, handler: self)
+        return transfer != nil
     }
 
     func cancelUpstream() {
-        if let transferID { transport.cancel(transferID) }
+        transfer?.cancel()
     }
 
     // MARK: - UpstreamResponseHandler
@@ -107,7 +108,7 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
 
     func upstreamBody(_ bytes: [UInt8], receivedAt: UInt64) {
         defer {
-            if flow.relayed(bytes.count), let transferID { transport.resume(transferID) }
+            if flow.relayed(bytes.count) { transfer?.resume() }
         }
         guard upstreamIsEventStream else {
             upstreamBodyBuffer.append(contentsOf: bytes)
@@ -122,7 +123,7 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
     }
 
     func upstreamEnd(_ failure: TransportFailure?) {
-        transferID = nil
+        transfer = nil
         if let failure {
             let status: lessllm_status = switch failure.kind {
             case .unreachable: LESSLLM_E_UPSTREAM

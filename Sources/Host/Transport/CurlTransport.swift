@@ -51,18 +51,32 @@ public final class CurlTransport: @unchecked Sendable {
     // MARK: - Any thread
 
     /// Starts a transfer whose response is delivered to `handler` on `eventLoop`.
-    /// - Returns: the transfer's id (for cancel/pause), or nil when libcurl could not create a handle.
+    /// - Returns: the transfer's controls, or nil when libcurl could not create a handle.
     func start(
         _ request: UpstreamRequest, options: TransportOptions, flow: FlowControl, eventLoop: any EventLoop,
         handler: any UpstreamResponseHandler
-    ) -> Int? {
+    ) -> (any UpstreamTransfer)? {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         guard let transfer = CurlTransfer(
             id: id, request: request, options: options, flow: flow, eventLoop: eventLoop, outbox: outbox,
             handler: handler)
         else { return nil }
         send(.start(transfer))
-        return id
+        return Control(transport: self, id: id)
+    }
+
+    /// A curl transfer as its exchange controls it: commands to the curl thread.
+    private final class Control: UpstreamTransfer {
+        let transport: CurlTransport
+        let id: Int
+
+        init(transport: CurlTransport, id: Int) {
+            self.transport = transport
+            self.id = id
+        }
+
+        func cancel() { transport.cancel(id) }
+        func resume() { transport.resume(id) }
     }
 
     /// Cancels a transfer; its handler then receives `upstreamEnd(.cancelled)`.

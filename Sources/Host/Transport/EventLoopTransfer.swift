@@ -1,0 +1,268 @@
+import Glibc
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// One upstream HTTP/1.1 transfer of the event-loop client: a pooled or new connection on the exchange's own event
+/// loop, the request, and the response handed to the exchange as it is read — no thread hop in between.
+///
+/// Timeouts: connect is NIO's; first byte, idle gap and total share one timer, armed for the earliest deadline and
+/// re-armed when it fires early (deadlines only move later, so nothing is rescheduled per chunk).
+///
+/// THREAD: the exchange's event loop only.
+final class EventLoopTransfer: UpstreamTransfer {
+    private let request: UpstreamRequest
+    private let target: PlainHTTPTarget
+    private let options: TransportOptions
+    private let flow: FlowControl
+    private let eventLoop: any EventLoop
+    private let pool: UpstreamConnectionPool
+    /// Nil once the transfer ended: nothing more reaches the exchange.
+    private var handler: (any UpstreamResponseHandler)?
+    private var connection: UpstreamConnection?
+    private var onReusedConnection = false
+    private var hasRetried = false
+    private var headReceived = false
+    private(set) var isPaused = false
+    private let startedAt: UInt64
+    private var sentAt: UInt64?
+    private var lastByteAt: UInt64
+    private var timer: Scheduled<Void>?
+    private var timerDeadline: UInt64 = .max
+
+    init(request: UpstreamRequest, target: PlainHTTPTarget, options: TransportOptions, flow: FlowControl,
+         eventLoop: any EventLoop, pool: UpstreamConnectionPool, handler: any UpstreamResponseHandler) {
+        self.request = request
+        self.target = target
+        self.options = options
+        self.flow = flow
+        self.eventLoop = eventLoop
+        self.pool = pool
+        self.handler = handler
+        startedAt = MonotonicClock.nanoseconds()
+        lastByteAt = startedAt
+    }
+
+    /// Sends the request on an idle pooled connection, or on a new one.
+    func begin() {
+        arm(at: min(startedAt &+ options.firstByteTimeout.nanoseconds, totalDeadline))
+        if let idle = pool.take(for: target.poolKey) {
+            attach(idle, reused: true)
+        } else {
+            connect()
+        }
+    }
+
+    private var totalDeadline: UInt64 { startedAt &+ options.totalTimeout.nanoseconds }
+
+    private func connect() {
+        let key = target.poolKey
+        ClientBootstrap(group: eventLoop)
+            .connectTimeout(.nanoseconds(Int64(clamping: options.connectTimeout.nanoseconds)))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(UpstreamConnection(key: key))
+                }
+            }
+            .connect(host: target.host, port: target.port)
+            .assumeIsolated()
+            .whenComplete { [self] result in connected(result) }
+    }
+
+    private func connected(_ result: Result<any Channel, any Error>) {
+        switch result {
+        case .success(let channel):
+            guard handler != nil else {
+                channel.close(promise: nil)  // cancelled or timed out while connecting
+                return
+            }
+            guard let connection = try? channel.pipeline.syncOperations.handler(type: UpstreamConnection.self) else {
+                channel.close(promise: nil)
+                end(TransportFailure(.unreachable, "upstream request failed: the connection could not be set up"))
+                return
+            }
+            attach(connection, reused: false)
+        case .failure(let error):
+            guard handler != nil else { return }
+            end(ConnectFailure.describe(error, target: target, timeout: options.connectTimeout))
+        }
+    }
+
+    private func attach(_ connection: UpstreamConnection, reused: Bool) {
+        self.connection = connection
+        connection.transfer = self
+        onReusedConnection = reused
+        sentAt = MonotonicClock.nanoseconds()
+        connection.send(request, to: target)
+    }
+
+    /// Lets go of the connection; it no longer reports to this transfer.
+    private func detach() -> UpstreamConnection? {
+        let detached = connection
+        detached?.transfer = nil
+        connection = nil
+        return detached
+    }
+
+    // MARK: - From the connection
+
+    func receivedHead(_ head: HTTPResponseHead) {
+        guard let handler else { return }
+        headReceived = true
+        lastByteAt = MonotonicClock.nanoseconds()
+        if lastByteAt &+ options.idleTimeout.nanoseconds < timerDeadline {
+            arm(at: lastByteAt &+ options.idleTimeout.nanoseconds)
+        }
+        handler.upstreamHead(status: Int(head.status.code), headers: head.headers.map { ($0.name, $0.value) })
+    }
+
+    func receivedBody(_ buffer: ByteBuffer) {
+        guard let handler else { return }
+        let now = MonotonicClock.nanoseconds()
+        lastByteAt = now
+        let bytes = Array(buffer.readableBytesView)
+        // Same thread as the exchange: the bytes are relayed before this returns, so only a full client socket
+        // is a reason to stop reading.
+        _ = flow.received(bytes.count)
+        handler.upstreamBody(bytes, receivedAt: now)
+        if self.handler != nil, !isPaused, flow.clientBlocked.load(ordering: .relaxed) {
+            isPaused = true
+            flow.paused.store(true, ordering: .relaxed)
+        }
+    }
+
+    func receivedEnd(on connection: UpstreamConnection) {
+        guard handler != nil else { return }
+        _ = detach()
+        if connection.isReusable { pool.park(connection) } else { connection.close() }
+        end(nil)
+    }
+
+    /// The connection closed or failed. A reused connection that dies before any response byte was most likely
+    /// closed by the upstream while idle: the request is sent once more, on a new connection.
+    func connectionLost(_ connection: UpstreamConnection, error: (any Error)?) {
+        guard handler != nil, connection === self.connection else { return }
+        _ = detach()
+        connection.close()
+        if !headReceived && onReusedConnection && !hasRetried {
+            hasRetried = true
+            connect()
+            return
+        }
+        let reason = error.map { " (\($0))" } ?? ""
+        end(TransportFailure(.unreachable, headReceived
+            ? "upstream request failed: the connection closed before the response ended\(reason)"
+            : "upstream request failed: the connection closed before a response\(reason)"))
+    }
+
+    // MARK: - UpstreamTransfer
+
+    func cancel() {
+        guard let handler else { return }
+        self.handler = nil
+        timer?.cancel()
+        detach()?.close()
+        // Never from inside the caller's call: the exchange may be in the middle of handling an event.
+        eventLoop.assumeIsolated().execute {
+            handler.upstreamEnd(TransportFailure(.cancelled, "cancelled by the gateway"))
+        }
+    }
+
+    func resume() {
+        guard isPaused else { return }
+        isPaused = false
+        flow.paused.store(false, ordering: .relaxed)
+        lastByteAt = MonotonicClock.nanoseconds()
+        connection?.resumeReading()
+    }
+
+    // MARK: - Timeouts and the end
+
+    private func arm(at deadline: UInt64) {
+        timer?.cancel()
+        timerDeadline = deadline
+        let now = MonotonicClock.nanoseconds()
+        let delay = deadline > now ? Int64(clamping: deadline - now) : 0
+        timer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(delay)) { [self] in
+            timer = nil
+            checkDeadlines()
+        }
+    }
+
+    private func checkDeadlines() {
+        guard handler != nil else { return }
+        let now = MonotonicClock.nanoseconds()
+        if now >= totalDeadline {
+            return expire("upstream timed out: the exchange took longer than \(options.totalTimeout)")
+        }
+        var next: UInt64
+        if !headReceived {
+            // The first-byte clock starts when the request went out; until then the connect timeout rules.
+            let firstByteDeadline = (sentAt ?? now) &+ options.firstByteTimeout.nanoseconds
+            if sentAt != nil && now >= firstByteDeadline {
+                return expire("upstream sent no response within \(options.firstByteTimeout)")
+            }
+            next = firstByteDeadline
+        } else if isPaused {
+            next = now &+ options.idleTimeout.nanoseconds  // a paused transfer waits on the client, not the upstream
+        } else {
+            let idleDeadline = lastByteAt &+ options.idleTimeout.nanoseconds
+            if now >= idleDeadline {
+                return expire("upstream went silent for more than \(options.idleTimeout)")
+            }
+            next = idleDeadline
+        }
+        arm(at: min(next, totalDeadline))
+    }
+
+    private func expire(_ message: String) {
+        detach()?.close()
+        end(TransportFailure(.timeout, message))
+    }
+
+    /// Delivers the end (nil: the response completed) and lets go of the exchange.
+    private func end(_ failure: TransportFailure?) {
+        guard let handler else { return }
+        self.handler = nil
+        timer?.cancel()
+        timer = nil
+        handler.upstreamEnd(failure)
+    }
+}
+
+/// Turns NIO's connect errors into the transport's failure messages.
+private enum ConnectFailure {
+    static func describe(_ error: any Error, target: PlainHTTPTarget, timeout: Duration) -> TransportFailure {
+        let place = "\(target.host) port \(target.port)"
+        if case ChannelError.connectTimeout = error {
+            return TransportFailure(.timeout, "upstream timed out: connecting to \(place) took longer than \(timeout)")
+        }
+        if let error = error as? NIOConnectionError {
+            if let first = error.connectionErrors.first {
+                if case ChannelError.connectTimeout = first.error {
+                    return TransportFailure(.timeout, "upstream timed out: connecting to \(place) took longer than \(timeout)")
+                }
+                return TransportFailure(.unreachable, "upstream request failed: connect to \(place) failed: \(reason(first.error))")
+            }
+            return TransportFailure(.unreachable, "upstream request failed: could not resolve host \(target.host)")
+        }
+        return TransportFailure(.unreachable, "upstream request failed: connect to \(place) failed: \(reason(error))")
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
+        return "\(error)"
+    }
+}
+
+extension Duration {
+    /// The duration in nanoseconds (saturating; negative is 0).
+    var nanoseconds: UInt64 {
+        let (seconds, attoseconds) = components
+        guard seconds >= 0 else { return 0 }
+        let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? .max : whole &+ UInt64(attoseconds / 1_000_000_000)
+    }
+}
