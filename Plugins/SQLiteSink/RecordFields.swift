@@ -4,11 +4,11 @@ import PluginKit
 /// Typed reading of one JSON object of an exchange record — the record itself, or one of its sections such as
 /// `usage` — straight from the batch's bytes, with errors that name the record and the field.
 ///
-/// Nothing is turned into a document: an object's members are located with `JSONScanner` (one validating pass),
-/// scalar fields are decoded where they lie, and the JSON parts (`request`, `http`, …) are handed on as byte ranges
-/// of the exact text the host sent — nothing is parsed and serialised again. A field that is absent or `null` reads
-/// as nil; a field of the wrong type is an error, so a host bug shows up at once instead of as silently empty
-/// columns.
+/// Nothing is turned into a document: the batch is validated once, then each object's members are located by
+/// `JSONScanner`'s boundary walk, scalar fields are decoded where they lie, and the JSON parts (`request`, `http`, …)
+/// are handed on as byte ranges of the exact text the host sent — nothing is parsed and serialised again. A field
+/// that is absent or `null` reads as nil; a field of the wrong type is an error, so a host bug shows up at once
+/// instead of as silently empty columns.
 struct RecordFields {
     /// The whole batch; ranges below index into it.
     private let bytes: [UInt8]
@@ -92,10 +92,14 @@ struct RecordFields {
     }
 
     /// The members of the object at `range`, with ranges into the whole batch.
+    ///
+    /// The batch was validated as a whole (`ExchangeRow.batch`), so the record and its sections are only walked
+    /// for their boundaries, not checked again level by level.
     private static func members(of range: Range<Int>, in bytes: [UInt8], describing label: String)
         throws(PluginError) -> [JSONScanner.Member] {
         let members = bytes.withUnsafeBytes { buffer in
-            try? JSONScanner.topLevelMembers(in: UnsafeRawBufferPointer(rebasing: buffer[range]), offsetBy: range.lowerBound)
+            try? JSONScanner.membersOfValidatedObject(in: UnsafeRawBufferPointer(rebasing: buffer[range]),
+                                                      offsetBy: range.lowerBound)
         }
         guard let members else { throw .invalidRequest("\(label) is not a JSON object") }
         return members

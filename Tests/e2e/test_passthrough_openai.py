@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+import re
+import socket
 import threading
 
 import openai
 
 from harness import CLIENT_KEY, OPENAI_UPSTREAM_KEY, post_json, split_events
-from mocks.upstream import Reply, Stream, WaitFor
+from mocks.upstream import Pause, Reply, Stream, WaitFor
 from mocks.wire import (OPENAI_JSON_HEADERS, OPENAI_SSE_HEADERS, is_openai_usage_event, openai_completion,
                         openai_stream_events)
 
@@ -213,3 +215,35 @@ def test_organization_project_and_extra_headers_go_upstream(oa, openai_client):
     assert upstream.header_values("openai-beta") == ["assistants=v2"]
     assert upstream.header_values("authorization") == [f"Bearer {OPENAI_UPSTREAM_KEY}"]
     assert upstream.header("content-type") == "application/json"
+
+
+def test_each_streamed_event_is_one_http_chunk_framed_by_the_book(oa, gateway):
+    # Events of 1-digit to 4-digit hex sizes, each arriving on its own upstream read.
+    events = openai_stream_events(["x", "y" * 300, "z" * 5000], usage=False)
+    parts = []
+    for event in events:
+        parts += [event, Pause(0.02)]
+    oa.script(Stream(200, OPENAI_SSE_HEADERS, parts))
+    body = b'{"model":"gpt-4o","stream":true,"messages":[]}'
+
+    with socket.create_connection(("127.0.0.1", gateway.port), timeout=10) as sock:
+        sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
+                     b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+        received = b""
+        while data := sock.recv(65536):
+            received += data
+
+    head, _, wire = received.partition(b"\r\n\r\n")
+    assert b"\r\ntransfer-encoding: chunked" in head.lower()
+    chunks = []
+    while True:
+        size_line, _, wire = wire.partition(b"\r\n")
+        assert re.fullmatch(rb"[1-9a-f][0-9a-f]*|0", size_line), size_line  # lowercase hex, no leading zeros
+        size = int(size_line, 16)
+        if size == 0:
+            assert wire == b"\r\n"  # the last chunk, no trailers, nothing after it
+            break
+        chunks.append(wire[:size])
+        assert wire[size:size + 2] == b"\r\n"
+        wire = wire[size + 2:]
+    assert chunks == events

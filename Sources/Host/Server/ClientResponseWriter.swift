@@ -71,14 +71,60 @@ final class ClientResponseWriter: StreamDownstream {
         return body()
     }
 
-    private func writeStreamChunk(_ chunk: ByteBuffer) {
-        let part = NIOAny(HTTPServerResponsePart.body(.byteBuffer(chunk)))
+    // MARK: - Stream chunks
+
+    /// Room kept in front of a stream chunk's payload for its chunked-encoding header (16 hex digits and CRLF).
+    private static let chunkHeaderRoom = 18
+
+    /// The response encoder's context, below which stream chunks are written already framed; nil when the
+    /// pipeline has none (then chunks go through the encoder as body parts).
+    private lazy var encoderContext: ChannelHandlerContext? =
+        try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+
+    /// A buffer for one stream chunk: write its payload, then hand it to `writeStreamChunk`.
+    private func makeStreamChunk(payloadCapacity: Int) -> ByteBuffer {
+        var chunk = context.channel.allocator.buffer(capacity: Self.chunkHeaderRoom + payloadCapacity + 2)
+        chunk.moveWriterIndex(forwardBy: Self.chunkHeaderRoom)
+        chunk.moveReaderIndex(forwardBy: Self.chunkHeaderRoom)
+        return chunk
+    }
+
+    /// Writes one event (or error event) of a streamed response, flushed now or at the end of the batch.
+    ///
+    /// The chunked framing (`<hex length>\r\n<payload>\r\n`) is written into the chunk's own buffer and the chunk
+    /// goes out below NIO's response encoder as one write. Through the encoder, each event would cost a second
+    /// buffer and three writes down the pipeline — the largest part of relaying an event. Head and end still pass
+    /// through the encoder and the pipelining handlers, which keep their state.
+    private func writeStreamChunk(_ payload: ByteBuffer) {
+        var chunk = payload
+        if let encoderContext, status.mayHaveResponseBody {
+            let length = chunk.readableBytes
+            guard length > 0 else { return }  // an empty chunk would end the response
+            chunk.writeStaticString("\r\n")
+            chunk.moveReaderIndex(to: Self.writeChunkHeader(length: length, endingAt: chunk.readerIndex, in: &chunk))
+            encoderContext.write(NIOAny(IOData.byteBuffer(chunk)), promise: nil)
+        } else {
+            context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(chunk))), promise: nil)
+        }
         if batchDepth > 0 {
-            context.write(part, promise: nil)
             flushPending = true
         } else {
-            context.writeAndFlush(part, promise: nil)
+            context.flush()
         }
+    }
+
+    /// Writes `<length in hex>\r\n` just before `end` in the room kept for it; returns where it starts.
+    private static func writeChunkHeader(length: Int, endingAt end: Int, in chunk: inout ByteBuffer) -> Int {
+        let digitCount = max(1, (Int.bitWidth - length.leadingZeroBitCount + 3) / 4)
+        let start = end - digitCount - 2
+        var rest = length
+        for index in stride(from: start + digitCount - 1, through: start, by: -1) {
+            let digit = UInt8(rest & 0xF)
+            chunk.setInteger(digit < 10 ? 0x30 + digit : 0x57 + digit, at: index)  // 0-9, a-f
+            rest >>= 4
+        }
+        chunk.setInteger(UInt16(0x0D0A), at: end - 2)  // CRLF, big-endian
+        return start
     }
 
     // MARK: - StreamDownstream
@@ -103,7 +149,7 @@ final class ClientResponseWriter: StreamDownstream {
         if !headReceived { impliedHead() }
         let value = event.pointee
         if isEventStream {
-            var chunk = context.channel.allocator.buffer(capacity: value.raw.len > 0 ? value.raw.len : value.data.len + 32)
+            var chunk = makeStreamChunk(payloadCapacity: value.raw.len > 0 ? value.raw.len : value.data.len + 32)
             if value.raw.len > 0 {
                 chunk.writeBytes(value.raw.buffer)
             } else {
@@ -125,7 +171,9 @@ final class ClientResponseWriter: StreamDownstream {
         trace.failure = error
         guard !clientGone, error.status != 499 else { return }
         if headWritten {
-            let chunk = context.channel.allocator.buffer(string: error.streamEvent(for: dialect))
+            let event = error.streamEvent(for: dialect)
+            var chunk = makeStreamChunk(payloadCapacity: event.utf8.count)
+            chunk.writeString(event)
             trace.responseBytes += chunk.readableBytes
             writeStreamChunk(chunk)
         } else {

@@ -106,7 +106,7 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
         if result == LESSLLM_E_CANCELLED { cancelUpstream() }
     }
 
-    func upstreamBody(_ bytes: [UInt8], receivedAt: UInt64) {
+    func upstreamBody(_ bytes: UnsafeRawBufferPointer, receivedAt: UInt64) {
         defer {
             if flow.relayed(bytes.count) { transfer?.resume() }
         }
@@ -116,7 +116,7 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
             return
         }
         let proceed = writer.batchingWrites {
-            bytes.withUnsafeBytes { chunk in framer.feed(chunk) { event in deliver(event, at: receivedAt) } }
+            framer.feed(bytes) { event in deliver(event, at: receivedAt) }
         }
         trace.relayDelays.append(MonotonicClock.nanoseconds() - receivedAt)
         if !proceed { cancelUpstream() }

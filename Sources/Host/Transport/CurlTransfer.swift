@@ -138,7 +138,7 @@ final class CurlTransfer: @unchecked Sendable {
         deliverHeadIfNeeded()
         let copy = Array(bytes)
         let handler = self.handler
-        outbox.post(to: eventLoop) { handler.value.upstreamBody(copy, receivedAt: now) }
+        outbox.post(to: eventLoop) { copy.withUnsafeBytes { handler.value.upstreamBody($0, receivedAt: now) } }
         if flow.received(bytes.count) && !isPaused {
             // Pausing from inside the write callback is allowed; this chunk is already accepted.
             isPaused = true

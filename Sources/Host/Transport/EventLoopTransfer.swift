@@ -122,11 +122,10 @@ final class EventLoopTransfer: UpstreamTransfer {
         guard let handler else { return }
         let now = MonotonicClock.nanoseconds()
         lastByteAt = now
-        let bytes = Array(buffer.readableBytesView)
-        // Same thread as the exchange: the bytes are relayed before this returns, so only a full client socket
-        // is a reason to stop reading.
-        _ = flow.received(bytes.count)
-        handler.upstreamBody(bytes, receivedAt: now)
+        // Same thread as the exchange: the bytes are relayed before this returns (read in place, not copied), so
+        // only a full client socket is a reason to stop reading.
+        _ = flow.received(buffer.readableBytes)
+        buffer.withUnsafeReadableBytes { handler.upstreamBody($0, receivedAt: now) }
         if self.handler != nil, !isPaused, flow.clientBlocked.load(ordering: .relaxed) {
             isPaused = true
             flow.paused.store(true, ordering: .relaxed)

@@ -3,8 +3,9 @@
 protocol UpstreamResponseHandler: AnyObject {
     /// The final response's status and headers.
     func upstreamHead(status: Int, headers: [(String, String)])
-    /// A chunk of the body, with arbitrary boundaries; `receivedAt` is when the transport got it (monotonic ns).
-    func upstreamBody(_ bytes: [UInt8], receivedAt: UInt64)
+    /// A chunk of the body, with arbitrary boundaries, borrowed for the call; `receivedAt` is when the transport got
+    /// it (monotonic ns).
+    func upstreamBody(_ bytes: UnsafeRawBufferPointer, receivedAt: UInt64)
     /// The end: nil when the response completed, otherwise why it did not.
     func upstreamEnd(_ failure: TransportFailure?)
 }

@@ -160,7 +160,7 @@ private final class RecordingHandler: UpstreamResponseHandler, Sendable {
     }
 
     func upstreamHead(status: Int, headers: [(String, String)]) { outcome.withLock { $0.status = status } }
-    func upstreamBody(_ bytes: [UInt8], receivedAt: UInt64) {
+    func upstreamBody(_ bytes: UnsafeRawBufferPointer, receivedAt: UInt64) {
         outcome.withLock { $0.body += String(decoding: bytes, as: UTF8.self) }
     }
     func upstreamEnd(_ failure: TransportFailure?) {

@@ -59,7 +59,8 @@ struct AnthropicStreamAccumulator {
               let deltaRange = members.last(where: { $0.key == "delta" })?.valueRange
         else { return false }
         let delta = UnsafeRawBufferPointer(rebasing: bytes[deltaRange])
-        let fields = try JSONScanner.topLevelMembers(in: delta)
+        // Checked with the event above: only its boundaries are walked again.
+        let fields = try JSONScanner.membersOfValidatedObject(in: delta)
         func text(_ key: String) throws(JSONError) -> String? {
             guard let range = fields.last(where: { $0.key == key })?.valueRange,
                   delta[range.lowerBound] == UInt8(ascii: "\"") else { return nil }

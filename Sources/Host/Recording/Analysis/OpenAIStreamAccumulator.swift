@@ -34,7 +34,7 @@ struct OpenAIStreamAccumulator {
             self.error = try JSONValue(parsing: bytes)
             return false
         }
-        for key in ["id", "created", "model", "system_fingerprint"] where head[key] == nil {
+        for key in Self.headKeys where head[key] == nil {
             if let range = members[key], !Self.isNull(range, in: bytes) {
                 head[key] = try JSONValue(parsing: UnsafeRawBufferPointer(rebasing: bytes[range]))
             }
@@ -45,10 +45,11 @@ struct OpenAIStreamAccumulator {
         guard let choicesRange = members["choices"] else { return false }
         let list = UnsafeRawBufferPointer(rebasing: bytes[choicesRange])
         var carriedContent = false
-        for element in try JSONScanner.topLevelElements(in: list) ?? [] {
+        // The chunk was checked as a whole above: the parts inside it are only walked for their boundaries.
+        for element in try JSONScanner.elementsOfValidatedArray(in: list) ?? [] {
             let item = UnsafeRawBufferPointer(rebasing: list[element])
             guard item.first == UInt8(ascii: "{") else { continue }
-            let fields = Members(try JSONScanner.topLevelMembers(in: item))
+            let fields = Members(try JSONScanner.membersOfValidatedObject(in: item))
             let index = fields["index"].flatMap { Int(String(decoding: item[$0], as: UTF8.self)) } ?? 0
             if choices[index] == nil { choices[index] = Choice() }
             // The choice is changed in place: a copy taken out of the dictionary would share its text buffers and
@@ -65,9 +66,9 @@ struct OpenAIStreamAccumulator {
         return carriedContent
     }
 
-    /// Applies one choice's delta; returns whether it carried a content token.
+    /// Applies one choice's delta (part of a checked chunk); returns whether it carried a content token.
     private func apply(delta bytes: UnsafeRawBufferPointer, to choice: inout Choice) throws(JSONError) -> Bool {
-        let fields = Members(try JSONScanner.topLevelMembers(in: bytes))
+        let fields = Members(try JSONScanner.membersOfValidatedObject(in: bytes))
         var carriedContent = false
         if let text = try Self.string(fields["content"], in: bytes) {
             Self.append(text, to: &choice.content)
@@ -112,6 +113,8 @@ struct OpenAIStreamAccumulator {
     private static func isNull(_ range: Range<Int>, in bytes: UnsafeRawBufferPointer) -> Bool {
         bytes[range.lowerBound] == UInt8(ascii: "n")
     }
+
+    private static let headKeys = ["id", "created", "model", "system_fingerprint"]
 
     /// An object's members by key, the last of a repeated key winning (as in parsing).
     private struct Members {
