@@ -17,6 +17,7 @@ extension JSONScanner {
         throws(JSONError) -> [Member] {
         var cursor = ValidatedCursor(bytes)
         var members: [Member] = []
+        members.reserveCapacity(16)  // most objects have fewer members: no regrowing on the way
         var escapedKeys: [Int] = []
         try cursor.walkObject { key, value in
             if key.hasEscapes { escapedKeys.append(members.count) }

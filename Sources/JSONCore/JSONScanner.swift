@@ -66,6 +66,7 @@ public enum JSONScanner {
     /// to get ranges into that buffer.
     public static func topLevelMembers(in bytes: UnsafeRawBufferPointer, offsetBy offset: Int) throws(JSONError) -> [Member] {
         var members: [Member] = []
+        members.reserveCapacity(16)  // most objects have fewer members: no regrowing on the way
         try forEachTopLevelMember(in: bytes) { literal, value in
             let key = JSONStringDecoder.string(from: literal, in: bytes)
             members.append(Member(key: key, keyRange: literal.range.shifted(by: offset), valueRange: value.shifted(by: offset)))
