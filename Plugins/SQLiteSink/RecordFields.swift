@@ -86,9 +86,9 @@ struct RecordFields {
 
     /// The value range of the last member named `key`, nil when there is none or it is null.
     private func valueRange(_ key: String) -> Range<Int>? {
-        guard let range = members.last(where: { $0.key == key })?.valueRange,
-              !bytes[range].elementsEqual("null".utf8) else { return nil }
-        return range
+        guard let range = members.last(where: { $0.key == key })?.valueRange else { return nil }
+        // Valid JSON (the batch was checked): a value starting with `n` is `null`.
+        return bytes[range.lowerBound] == UInt8(ascii: "n") ? nil : range
     }
 
     /// The members of the object at `range`, with ranges into the whole batch.
