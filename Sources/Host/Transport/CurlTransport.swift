@@ -5,7 +5,8 @@ import Logging
 import NIOCore
 import Synchronization
 
-/// The host's upstream HTTP client: libcurl's multi interface driven by one dedicated thread.
+/// The upstream client for TLS and proxied upstreams (plain-http ones use `EventLoopHTTPClient`): libcurl's multi
+/// interface driven by one dedicated thread.
 ///
 /// One multi handle means one shared pool of keep-alive (and HTTP/2 multiplexed) connections for every provider.
 /// Other threads never touch libcurl: they queue a command and wake the curl thread, so starting, cancelling,

@@ -97,6 +97,14 @@ struct EventLoopHTTPClientTests {
             .unreachable, "upstream request failed: connect to 127.0.0.1 port \(port) failed: Connection refused"))
     }
 
+    @Test("a host name that does not resolve is unreachable, naming the host")
+    func unresolvable() throws {
+        let client = ClientUnderTest()
+        defer { client.stop() }
+        let outcome = try client.run(UpstreamRequest(method: "POST", url: "http://nonexistent.invalid:8080/v1", headers: [], body: []))
+        #expect(outcome.failure == TransportFailure(.unreachable, "upstream request failed: could not resolve host nonexistent.invalid"))
+    }
+
     @Test("a silent upstream times out after the first-byte limit, and the connection is closed")
     func firstByteTimeout() throws {
         let server = try ScriptedServer { _, _ in .silent }
