@@ -98,11 +98,15 @@ struct IncomingRequest {
 extension Dialect {
     /// The dialect a request path belongs to, if it is one of the API endpoints.
     init?(path: String) {
-        let path = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
-        switch path {
-        case "/v1/chat/completions", "/chat/completions": self = .openAIChat
-        case "/v1/messages", "/messages": self = .anthropicMessages
-        default: return nil
+        // Compared as bytes, up to the query: runs for every request.
+        var bytes = path.utf8[...]
+        if let query = bytes.firstIndex(of: UInt8(ascii: "?")) { bytes = bytes[..<query] }
+        if bytes.elementsEqual("/v1/chat/completions".utf8) || bytes.elementsEqual("/chat/completions".utf8) {
+            self = .openAIChat
+        } else if bytes.elementsEqual("/v1/messages".utf8) || bytes.elementsEqual("/messages".utf8) {
+            self = .anthropicMessages
+        } else {
+            return nil
         }
     }
 }

@@ -1,0 +1,20 @@
+import Testing
+
+@testable import Host
+
+/// Which API a request path speaks: the two endpoints, with or without `/v1`, a query string ignored.
+@Suite("Endpoint dialects")
+struct DialectPathTests {
+    @Test("the chat completions and messages paths, with or without /v1 and a query, and nothing else")
+    func paths() {
+        #expect(Dialect(path: "/v1/chat/completions") == .openAIChat)
+        #expect(Dialect(path: "/chat/completions") == .openAIChat)
+        #expect(Dialect(path: "/v1/chat/completions?api-version=1") == .openAIChat)
+        #expect(Dialect(path: "/v1/messages") == .anthropicMessages)
+        #expect(Dialect(path: "/messages?beta=true") == .anthropicMessages)
+        for other in ["", "/", "?", "/v1/chat/completions/", "/V1/messages", "/v1/messages/count_tokens",
+                      "/v1/chat/completion", "/v2/messages", "/v1/messagesx", "v1/messages", "/v1/models"] {
+            #expect(Dialect(path: other) == nil, "\(other)")
+        }
+    }
+}
