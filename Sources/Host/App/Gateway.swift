@@ -172,9 +172,8 @@ final class Gateway: Sendable {
 extension Gateway {
     /// The cost of a whole response body, for `x-lessllm-cost-usd` (nil when it reports no usage).
     static func costHeader(_ body: ArraySlice<UInt8>, dialect: Dialect, price: ModelPrice) -> String? {
-        guard let response = try? JSONValue(parsing: body),
-              let usage = ResponseAnalysis.usage(in: response, dialect: dialect)
-        else { return nil }
+        // On the event loop, before the response goes out: only the usage member is parsed.
+        guard let usage = body.withUnsafeBytes({ ResponseAnalysis.usage(inBody: $0, dialect: dialect) }) else { return nil }
         return Cost(usage: usage, price: price).total.fixed(decimals: 8)
     }
 }

@@ -67,6 +67,16 @@ enum ResponseAnalysis {
         }
     }
 
+    /// The usage a whole response body reports, found with the scanner: the body is checked in one pass and only its
+    /// `usage` member is parsed (no document of the whole answer). Nil when the body is not a JSON object or reports
+    /// no usage.
+    static func usage(inBody body: UnsafeRawBufferPointer, dialect: Dialect) -> TokenUsage? {
+        guard let range = try? JSONScanner.topLevelValue(forKey: "usage", in: body),
+              let usage = try? JSONValue(parsing: UnsafeRawBufferPointer(rebasing: body[range]))
+        else { return nil }
+        return self.usage(in: .object(["usage": usage]), dialect: dialect)
+    }
+
     /// The token usage a response reports, or nil when it reports none.
     static func usage(in response: JSONValue, dialect: Dialect) -> TokenUsage? {
         guard let usage = response["usage"], usage.objectValue != nil else { return nil }
