@@ -21,7 +21,12 @@ struct HeaderRedactor: Sendable {
 
     /// The headers with every secret value masked.
     func redact(_ headers: [(String, String)]) -> [(String, String)] {
-        headers.map { names.contains($0.0.lowercased()) ? ($0.0, Self.mask) : $0 }
+        headers.map { isSecret(lowercasedName: $0.0.lowercased()) ? ($0.0, Self.mask) : $0 }
+    }
+
+    /// Whether a header, by its lower-cased name, carries a secret.
+    func isSecret(lowercasedName name: String) -> Bool {
+        names.contains(name)
     }
 
     /// The URL with user info and secret-looking query values masked.

@@ -141,8 +141,8 @@ struct RecordBuilder: Sendable {
         json.key("method"); json.string(trace.method)
         json.key("path"); json.string(trace.path)
         json.key("status"); json.int(trace.responseStatus)
-        json.key("request_headers"); Self.write(headers: redactor.redact(trace.requestHeaders), to: &json)
-        json.key("response_headers"); Self.write(headers: redactor.redact(trace.responseHeaders), to: &json)
+        json.key("request_headers"); Self.write(headers: trace.requestHeaders, redactedBy: redactor, to: &json)
+        json.key("response_headers"); Self.write(headers: trace.responseHeaders, redactedBy: redactor, to: &json)
         json.key("request_bytes"); json.int(trace.requestBody.count)
         json.key("response_bytes"); json.int(trace.responseBytes)
         json.key("upstream")
@@ -150,8 +150,8 @@ struct RecordBuilder: Sendable {
             json.beginObject()
             json.key("url"); json.string(redactor.redact(url: url))
             json.key("status"); json.int(trace.upstreamStatus)
-            json.key("request_headers"); Self.write(headers: redactor.redact(trace.upstreamRequestHeaders), to: &json)
-            json.key("response_headers"); Self.write(headers: redactor.redact(trace.upstreamResponseHeaders), to: &json)
+            json.key("request_headers"); Self.write(headers: trace.upstreamRequestHeaders, redactedBy: redactor, to: &json)
+            json.key("response_headers"); Self.write(headers: trace.upstreamResponseHeaders, redactedBy: redactor, to: &json)
             json.endObject()
         } else {
             json.null()
@@ -201,12 +201,15 @@ struct RecordBuilder: Sendable {
         (try? JSONValue(parsing: bytes)) ?? .string(String(decoding: bytes, as: UTF8.self))
     }
 
-    /// Headers as an object keyed by lower-cased name; repeated headers are joined with ", ".
-    static func write(headers list: [(String, String)], to json: inout JSONTextWriter) {
+    /// Headers as an object keyed by lower-cased name, secrets masked; repeated headers are joined with ", ".
+    /// Each name is lower-cased once, for the key and the redaction check both.
+    static func write(headers list: [(String, String)], redactedBy redactor: HeaderRedactor,
+                      to json: inout JSONTextWriter) {
         var merged: [(name: String, value: String)] = []
         merged.reserveCapacity(list.count)
-        for (name, value) in list {
+        for (name, original) in list {
             let key = name.lowercased()
+            let value = redactor.isSecret(lowercasedName: key) ? HeaderRedactor.mask : original
             if let index = merged.firstIndex(where: { $0.name == key }) {
                 merged[index].value += ", " + value
             } else {
