@@ -97,6 +97,28 @@ struct SSEFramerTests {
         #expect(Self.frame(["event: a\r", "\ndata: 1\r\n\r", "\ndata: 2\r\r"]) == expected)
     }
 
+    @Test("a line break is found at every position of an 8-byte word, whichever kind, with any bytes before it")
+    func lineBreakAtEveryOffset() {
+        for length in 0..<24 {
+            // Plain text, then text with non-ASCII bytes and a byte just below and above the breaks' values.
+            for filler in ["x", "é", "\u{0B}", "\u{0E}", "\u{09}"] {
+                let value = String(repeating: filler, count: length)
+                for (end, name) in [("\n", "LF"), ("\r", "CR"), ("\r\n", "CRLF")] {
+                    let text = "event: e\(end)data: \(value)\(end)\(end)"
+                    let seen = Self.frame([text])
+                    #expect(seen == [Seen(type: "e", data: value, raw: text, hasData: true)], "\(name) after \(length) × \(filler)")
+                }
+            }
+        }
+        var bytes = Array(repeating: UInt8(ascii: "a"), count: 40)
+        for position in 0..<bytes.count {
+            bytes[position] = 0x0A
+            #expect(bytes.withUnsafeBytes { SSEFramer.firstLineBreak(in: $0, from: 0) } == position)
+            #expect(bytes.withUnsafeBytes { SSEFramer.firstLineBreak(in: $0, from: position + 1) } == bytes.count)
+            bytes[position] = UInt8(ascii: "a")
+        }
+    }
+
     @Test("OpenAI chunks and [DONE], with no space after the colon")
     func openAIChunks() {
         let stream = "data:{\"choices\":[]}\n\ndata: [DONE]\n\n"
