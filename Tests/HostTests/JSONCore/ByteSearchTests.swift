@@ -1,0 +1,60 @@
+import JSONCore
+import Testing
+
+/// `ByteSearch.contains` agrees with a plain search at every offset, near matches and word edges included.
+@Suite("Byte search")
+struct ByteSearchTests {
+    private func contains(_ haystack: [UInt8], _ needle: StaticString) -> Bool {
+        haystack.withUnsafeBytes { ByteSearch.contains($0, needle) }
+    }
+
+    private func naive(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard needle.count <= haystack.count else { return needle.isEmpty }
+        return (0...(haystack.count - needle.count)).contains { Array(haystack[$0..<$0 + needle.count]) == needle }
+    }
+
+    @Test("the needle at every position of haystacks of every length up to 40, and every near miss")
+    func everyOffset() {
+        let needle = Array(#""error""#.utf8)
+        for length in 0...40 {
+            for position in 0...max(0, length - needle.count) where length >= needle.count {
+                var haystack = Array(repeating: UInt8(ascii: "\""), count: length)  // quotes everywhere: first-byte noise
+                haystack.replaceSubrange(position..<position + needle.count, with: needle)
+                #expect(contains(haystack, #""error""#), "length \(length), at \(position)")
+                // Each byte of the match changed in turn: never found.
+                for broken in 0..<needle.count {
+                    var miss = haystack
+                    miss[position + broken] = UInt8(ascii: "x")
+                    #expect(contains(miss, #""error""#) == naive(miss, needle), "length \(length), at \(position), byte \(broken)")
+                }
+            }
+            let plain = Array(repeating: UInt8(ascii: "e"), count: length)
+            #expect(!contains(plain, #""error""#))
+        }
+    }
+
+    @Test("agrees with a plain search on pseudo-random haystacks over a small alphabet")
+    func randomHaystacks() {
+        let alphabet = Array(#""erou"#.utf8)
+        var seed: UInt64 = 42
+        for _ in 0..<3_000 {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let length = Int(seed >> 58)
+            let haystack: [UInt8] = (0..<length).map { _ in
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return alphabet[Int(seed >> 61) % alphabet.count]
+            }
+            #expect(contains(haystack, #""error""#) == naive(haystack, Array(#""error""#.utf8)))
+            #expect(contains(haystack, "ro") == naive(haystack, Array("ro".utf8)))
+        }
+    }
+
+    @Test("needles of one byte, none, or longer than the haystack")
+    func shortAndLong() {
+        #expect(contains(Array("abc".utf8), "c"))
+        #expect(!contains(Array("abc".utf8), "d"))
+        #expect(contains(Array("abc".utf8), ""))
+        #expect(!contains(Array("ab".utf8), "abc"))
+        #expect(!contains([], "a"))
+    }
+}
