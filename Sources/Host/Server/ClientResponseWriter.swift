@@ -65,7 +65,7 @@ final class ClientResponseWriter: StreamDownstream {
             batchDepth -= 1
             if batchDepth == 0 && flushPending {
                 flushPending = false
-                if !clientGone { context.flush() }
+                if !clientGone { flushStreamChunks() }
             }
         }
         return body()
@@ -109,8 +109,13 @@ final class ClientResponseWriter: StreamDownstream {
         if batchDepth > 0 {
             flushPending = true
         } else {
-            context.flush()
+            flushStreamChunks()
         }
+    }
+
+    /// Flushes written stream chunks from where they were written: the handlers above the encoder hold nothing back.
+    private func flushStreamChunks() {
+        (encoderContext ?? context).flush()
     }
 
     /// Writes `<length in hex>\r\n` just before `end` in the room kept for it; returns where it starts.
