@@ -8,8 +8,12 @@ import Synchronization
 /// thread, which TLS and proxied upstreams use, needs two (its own and the event loop's).
 final class EventLoopHTTPClient: Sendable {
     private let pools = Mutex<[ObjectIdentifier: NIOLoopBound<UpstreamConnectionPool>]>([:])
+    private let idleLifetime: Duration
 
-    init() {}
+    /// - Parameter idleLifetime: how long an idle keep-alive connection is kept for reuse.
+    init(idleLifetime: Duration = .seconds(60)) {
+        self.idleLifetime = idleLifetime
+    }
 
     /// Starts a transfer on `eventLoop`, which must be the calling thread's.
     func start(
@@ -33,7 +37,8 @@ final class EventLoopHTTPClient: Sendable {
         let key = ObjectIdentifier(eventLoop)
         let bound = pools.withLock { pools in
             if let existing = pools[key] { return existing }
-            let created = NIOLoopBound(UpstreamConnectionPool(eventLoop: eventLoop), eventLoop: eventLoop)
+            let created = NIOLoopBound(UpstreamConnectionPool(eventLoop: eventLoop, idleLifetime: idleLifetime),
+                                       eventLoop: eventLoop)
             pools[key] = created
             return created
         }

@@ -3,21 +3,25 @@ import NIOCore
 /// Idle keep-alive connections of one event loop, by `host:port`.
 ///
 /// Each event loop has its own pool, so a transfer only ever reuses a connection of its own loop and no lock is
-/// taken. Connections idle for longer than `idleLifetime` are closed (servers drop idle connections too, and a
-/// connection the server already closed costs a retry).
+/// taken. Connections idle for longer than `idleLifetime` (60 s) are closed, checked every quarter of it (servers drop
+/// idle connections too, and a connection the server already closed costs a retry).
 ///
 /// THREAD: its event loop only.
 final class UpstreamConnectionPool {
     /// At most this many idle connections are kept per upstream and event loop; more are closed.
     static let maxIdlePerUpstream = 128
-    static let idleLifetime: UInt64 = 60_000_000_000
 
     private let eventLoop: any EventLoop
+    /// How long a connection may stay idle (ns), and how often that is checked.
+    private let idleLifetime: UInt64
+    private let sweepInterval: TimeAmount
     private var idle: [String: [UpstreamConnection]] = [:]
     private var sweep: Scheduled<Void>?
 
-    init(eventLoop: any EventLoop) {
+    init(eventLoop: any EventLoop, idleLifetime: Duration = .seconds(60)) {
         self.eventLoop = eventLoop
+        self.idleLifetime = idleLifetime.nanoseconds
+        sweepInterval = .nanoseconds(Int64(clamping: idleLifetime.nanoseconds / 4))
     }
 
     /// An idle, still open connection to `key`, taken out of the pool; the most recently used first.
@@ -61,7 +65,7 @@ final class UpstreamConnectionPool {
 
     private func scheduleSweep() {
         guard sweep == nil else { return }
-        sweep = eventLoop.assumeIsolated().scheduleTask(in: .seconds(15)) { [self] in
+        sweep = eventLoop.assumeIsolated().scheduleTask(in: sweepInterval) { [self] in
             sweep = nil
             closeExpired()
         }
@@ -70,7 +74,7 @@ final class UpstreamConnectionPool {
     private func closeExpired() {
         let now = MonotonicClock.nanoseconds()
         for (key, connections) in idle {
-            let (expired, kept) = connections.partitioned { now - $0.idleSince > Self.idleLifetime }
+            let (expired, kept) = connections.partitioned { now - $0.idleSince > idleLifetime }
             idle[key] = kept.isEmpty ? nil : kept
             for connection in expired {
                 connection.pool = nil

@@ -57,6 +57,21 @@ struct EventLoopHTTPClientTests {
         #expect(!first.headers.contains { $0.0.lowercased() == "connection" })
     }
 
+    @Test("an idle pooled connection is closed after its lifetime; the next request opens a new one")
+    func idleConnectionsExpire() throws {
+        let server = try ScriptedServer { connection, _ in .reply("from \(connection)") }
+        defer { server.stop() }
+        let client = ClientUnderTest(idleLifetime: .milliseconds(200))
+        defer { client.stop() }
+        let request = UpstreamRequest(method: "POST", url: "http://127.0.0.1:\(server.port)/", headers: [], body: [1])
+
+        #expect(try client.run(request).body == "from 1")
+        #expect(try client.run(request).body == "from 1")  // reused while fresh
+        #expect(server.waitForClosedConnections(1), "the idle connection was never closed")
+        #expect(try client.run(request).body == "from 2")
+        #expect(server.requests.map(\.connection) == [1, 1, 2])
+    }
+
     @Test("a pooled connection the upstream drops without answering is retried once, on a new connection")
     func staleConnectionRetried() throws {
         // The second request on the first connection is met with a close: the upstream dropped it while idle.
@@ -185,8 +200,12 @@ private final class RecordingHandler: UpstreamResponseHandler, Sendable {
 private struct ClientUnderTest {
     static let sharedGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     static var sharedLoop: any EventLoop { sharedGroup.next() }
-    let client = EventLoopHTTPClient()
+    let client: EventLoopHTTPClient
     var loop: any EventLoop { Self.sharedLoop }
+
+    init(idleLifetime: Duration = .seconds(60)) {
+        client = EventLoopHTTPClient(idleLifetime: idleLifetime)
+    }
 
     func run(_ request: UpstreamRequest, options: TransportOptions = TransportOptions()) throws -> Outcome {
         let handler = RecordingHandler()
