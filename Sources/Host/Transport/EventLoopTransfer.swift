@@ -95,7 +95,7 @@ final class EventLoopTransfer: UpstreamTransfer {
         connection.transfer = self
         onReusedConnection = reused
         sentAt = MonotonicClock.nanoseconds()
-        connection.send(request, to: target)
+        if !connection.send(request, to: target) { connectionLost(connection, error: nil) }
     }
 
     /// Lets go of the connection; it no longer reports to this transfer.

@@ -34,9 +34,9 @@ final class UpstreamConnection: ChannelDuplexHandler {
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
-    /// Writes `request` (head, body, end) and flushes once.
-    func send(_ request: UpstreamRequest, to target: PlainHTTPTarget) {
-        guard let context else { return }
+    /// Writes `request` (head, body, end) and flushes once; false when the connection is already gone.
+    func send(_ request: UpstreamRequest, to target: PlainHTTPTarget) -> Bool {
+        guard let context, context.channel.isActive else { return false }
         requestWritten = false
         responseKeepsAlive = false
         var headers = HTTPHeaders()
@@ -58,6 +58,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
         let written = context.eventLoop.makePromise(of: Void.self)
         written.futureResult.assumeIsolated().whenSuccess { [self] in requestWritten = true }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
+        return true
     }
 
     /// Whether the connection may carry another request after this response ended.
