@@ -134,6 +134,32 @@ struct RecordBuilderTests {
         #expect(nonStreamed["timing"]?["tpot_ms"] == .null)
     }
 
+    @Test("a whole JSON body is stored as received; its usage is read, or without one the tokens are estimated from it")
+    func wholeBodies() throws {
+        func record(_ body: String) -> JSONValue {
+            let trace = Self.openAIStreamTrace(events: [body])
+            trace.stream = false
+            trace.responseIsEventStream = false
+            trace.upstreamResponseHeaders = [("content-type", "application/json")]
+            return Self.builder.record(trace)
+        }
+        let answer = #"{"id":"chatcmpl-9","choices":[{"index":0,"message":{"role":"assistant","content":"Hello there, friend"},"finish_reason":"stop"}]"#
+        let reported = record(answer + #","usage":{"prompt_tokens":30,"completion_tokens":4}}"#)
+        #expect(reported["response"] == (try JSONValue(parsing: Array((answer + #","usage":{"prompt_tokens":30,"completion_tokens":4}}"#).utf8))))
+        #expect(reported["usage"]?["input"]?.intValue == 30)
+        #expect(reported["usage"]?["output"]?.intValue == 4)
+        #expect(reported["usage"]?["estimated"]?.boolValue == false)
+        // No usage, a null one, or one this dialect cannot read: estimated from the answer's text ("Hello there, friend").
+        for tail in ["}", #","usage":null}"#, #","usage":{"input_tokens":30}}"#] {
+            let estimated = record(answer + tail)
+            #expect(estimated["usage"]?["estimated"]?.boolValue == true, "\(tail)")
+            #expect(estimated["usage"]?["output"]?.intValue == 5, "\(tail)")
+            #expect(estimated["response"]?["choices"]?[0]?["message"]?["content"] == "Hello there, friend")
+        }
+        // Not JSON at all: kept as text.
+        #expect(record("upstream says no")["response"] == "upstream says no")
+    }
+
     @Test("outcomes: cancelled, timeout, truncated, upstream error, rejected")
     func outcomes() {
         let cancelled = Self.openAIStreamTrace(events: Array(Self.openAIChunks.prefix(3)))

@@ -10,11 +10,14 @@ enum ResponseAnalysis {
 
     /// The whole response and, for a stream, when each event carrying a content token arrived — in one pass that
     /// parses every event once.
+    ///
+    /// A non-streamed JSON object that reports its usage comes back as an object of just that usage: what the
+    /// record needs from it (the record stores the body itself as received), without a document of the whole answer.
     static func analyse(_ log: EventLog, dialect: Dialect, isStream: Bool) -> (response: JSONValue?, contentTimes: [UInt64]) {
         guard !log.isEmpty else { return (nil, []) }
         guard isStream else {
             let body = log.entries.reduce(into: [UInt8]()) { $0.append(contentsOf: log.data(of: $1)) }
-            return ((try? JSONValue(parsing: body)) ?? .string(String(decoding: body, as: UTF8.self)), [])
+            return (wholeBody(body, dialect: dialect), [])
         }
         var contentTimes: [UInt64] = []
         switch dialect {
@@ -33,6 +36,21 @@ enum ResponseAnalysis {
             if let error = accumulator.error, accumulator.result["id"] == nil { return (error, contentTimes) }
             return (accumulator.result, contentTimes)
         }
+    }
+
+    /// A non-streamed body for the record: its usage alone when it is an object that reports one; otherwise the
+    /// document (the text is needed to estimate tokens), or the text when it is not JSON.
+    private static func wholeBody(_ body: [UInt8], dialect: Dialect) -> JSONValue {
+        let usageOnly = body.withUnsafeBytes { bytes -> JSONValue? in
+            guard let range = try? JSONScanner.topLevelValue(forKey: "usage", in: bytes),
+                  let usage = try? JSONValue(parsing: UnsafeRawBufferPointer(rebasing: bytes[range]))
+            else { return nil }
+            let response = JSONValue.object(["usage": usage])
+            // (Not `cond ? nil : response`: JSONValue takes `nil` as `.null`, which would make that `.some(.null)`.)
+            guard self.usage(in: response, dialect: dialect) != nil else { return Optional<JSONValue>.none }
+            return response
+        }
+        return usageOnly ?? (try? JSONValue(parsing: body)) ?? .string(String(decoding: body, as: UTF8.self))
     }
 
     /// The error event a stream ended with (Anthropic `event: error`, an OpenAI chunk with an `error` object), if any.
