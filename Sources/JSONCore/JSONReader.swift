@@ -31,12 +31,20 @@ struct JSONReader {
     /// Moves past spaces, tabs, line feeds and carriage returns — the only whitespace RFC 8259 allows.
     @inline(__always)
     mutating func skipWhitespace() {
+        position = Self.endOfWhitespace(in: bytes, from: position)
+    }
+
+    /// Where the run of JSON whitespace starting at `start` ends.
+    @inline(__always)
+    static func endOfWhitespace(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var position = start
         while position < bytes.count {
             switch bytes[position] {
             case ASCII.space, ASCII.newline, ASCII.carriageReturn, ASCII.tab: position += 1
-            default: return
+            default: return position
             }
         }
+        return position
     }
 
     /// The error for whatever is at `position`, given what the grammar wanted there.

@@ -78,12 +78,7 @@ private struct ValidatedCursor {
 
     @inline(__always)
     mutating func skipWhitespace() {
-        while position < bytes.count {
-            switch bytes[position] {
-            case ASCII.space, ASCII.newline, ASCII.carriageReturn, ASCII.tab: position += 1
-            default: return
-            }
-        }
+        position = JSONReader.endOfWhitespace(in: bytes, from: position)
     }
 
     /// Calls `body` with each member's key literal and value range.

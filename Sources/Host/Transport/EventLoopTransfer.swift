@@ -255,13 +255,3 @@ private enum ConnectFailure {
         return "\(error)"
     }
 }
-
-extension Duration {
-    /// The duration in nanoseconds (saturating; negative is 0).
-    var nanoseconds: UInt64 {
-        let (seconds, attoseconds) = components
-        guard seconds >= 0 else { return 0 }
-        let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? .max : whole &+ UInt64(attoseconds / 1_000_000_000)
-    }
-}

@@ -24,4 +24,12 @@ extension Duration {
         let millis = Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
         return millis == 0 && self > .zero ? 1 : millis
     }
+
+    /// The duration in nanoseconds (saturating; negative is 0).
+    var nanoseconds: UInt64 {
+        let (seconds, attoseconds) = components
+        guard seconds >= 0 else { return 0 }
+        let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? .max : whole &+ UInt64(attoseconds / 1_000_000_000)
+    }
 }
