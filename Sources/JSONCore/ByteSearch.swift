@@ -1,5 +1,24 @@
-/// Substring search over raw bytes: a cheap test before a JSON scan on a hot path (does this chunk mention "error"?).
+/// Byte searches for the hot paths, 8 bytes at a time (SWAR): a substring test before a JSON scan (does this chunk
+/// mention "error"?), the next of two bytes (a line break in an SSE stream). The JSON reader's string scanning uses
+/// the same zero-byte test (`zeroBytes`).
 public enum ByteSearch {
+    /// The first position at or after `start` holding `first` or `second`; `bytes.count` when there is none.
+    @inlinable
+    public static func firstIndex(of first: UInt8, or second: UInt8, in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        let firsts = ones &* UInt64(first)
+        let seconds = ones &* UInt64(second)
+        var position = start
+        while position &+ 8 <= bytes.count {
+            // Little-endian: the first byte is lowest, so the lowest flag (the exact one, see `zeroBytes`) is the match.
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            let found = zeroBytes(word ^ firsts) | zeroBytes(word ^ seconds)
+            if found != 0 { return position &+ found.trailingZeroBitCount &>> 3 }
+            position &+= 8
+        }
+        while position < bytes.count && bytes[position] != first && bytes[position] != second { position += 1 }
+        return position
+    }
+
     /// Whether `needle`'s UTF-8 bytes occur in `haystack`.
     ///
     /// Runs once per streamed event, so candidates are found 8 positions at a time: a position is one when its byte
@@ -10,7 +29,6 @@ public enum ByteSearch {
         guard pattern.count >= 2 else { return pattern.isEmpty || haystack.contains(pattern[0]) }
         guard pattern.count <= haystack.count else { return false }
         let last = haystack.count - pattern.count  // the last position a match can start at
-        let ones: UInt64 = 0x0101_0101_0101_0101
         let first = ones &* UInt64(pattern[0])
         let second = ones &* UInt64(pattern[1])
         var position = 0
@@ -33,11 +51,15 @@ public enum ByteSearch {
         return false
     }
 
-    /// High bit set in every zero byte of `word` (and possibly in some bytes above a zero byte, from the borrow:
-    /// callers confirm each candidate, and no zero byte is ever missed).
-    @inline(__always)
-    private static func zeroBytes(_ word: UInt64) -> UInt64 {
-        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+    @usableFromInline static let ones: UInt64 = 0x0101_0101_0101_0101
+    @usableFromInline static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// The high bit set in every zero byte of `word`: `(x - 0x01…) & ~x & 0x80…`. No zero byte is ever missed; a
+    /// borrow can also flag bytes above the first zero byte, never below it — so the lowest flag is exact, and
+    /// higher ones are candidates to confirm.
+    @inlinable
+    static func zeroBytes(_ word: UInt64) -> UInt64 {
+        (word &- ones) & ~word & highBits
     }
 
     @inline(__always)

@@ -60,19 +60,16 @@ extension JSONReader {
     /// Non-zero when the 8 bytes of `word` hold a quote, a backslash, a control character or a non-ASCII byte; its
     /// lowest set bit is the high bit of the first such byte.
     ///
-    /// Classic SWAR tests: `(x - 0x01…) & ~x & 0x80…` is non-zero exactly when some byte of `x` is zero, and the
-    /// same with `0x20…` when some byte is below 0x20. A borrow can flag bytes above the lowest real hit, never
-    /// below it, so the lowest flag is exact when the word was loaded little-endian (first byte lowest).
+    /// Classic SWAR tests (`ByteSearch.zeroBytes`): a quote or backslash is a zero byte of the word xor'ed with it,
+    /// and `(x - 0x20…) & ~x` flags bytes below 0x20 the same way. A borrow can flag bytes above the lowest real hit,
+    /// never below it, so the lowest flag is exact when the word was loaded little-endian (first byte lowest).
     @inline(__always)
     static func attentionMask(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
-        let quotes = word ^ (ones &* UInt64(ASCII.quote))
-        let backslashes = word ^ (ones &* UInt64(ASCII.backslash))
-        let hasQuote = (quotes &- ones) & ~quotes
-        let hasBackslash = (backslashes &- ones) & ~backslashes
+        let ones = ByteSearch.ones
+        let hasQuote = ByteSearch.zeroBytes(word ^ (ones &* UInt64(ASCII.quote)))
+        let hasBackslash = ByteSearch.zeroBytes(word ^ (ones &* UInt64(ASCII.backslash)))
         let hasControl = (word &- ones &* 0x20) & ~word
-        return ((hasQuote | hasBackslash | hasControl) | word) & highBits
+        return (hasQuote | hasBackslash | hasControl | word) & ByteSearch.highBits
     }
 
     /// Reads one escape at the backslash at `position`; a `\u` high surrogate must be followed by a `\u` low one.

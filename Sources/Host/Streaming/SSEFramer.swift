@@ -1,3 +1,5 @@
+import JSONCore
+
 /// Splits a byte stream into whole Server-Sent Events, whatever the chunk boundaries.
 ///
 /// Each event is handed out as borrowed views: `raw` is the exact bytes of the block including its terminating
@@ -86,34 +88,13 @@ struct SSEFramer {
 
     /// The next line terminator at or after `start`: (where it starts, where the next line starts).
     private static func endOfLine(in bytes: UnsafeRawBufferPointer, from start: Int, atEnd: Bool) -> (Int, Int)? {
-        let index = firstLineBreak(in: bytes, from: start)
+        // 8 bytes at a time: a `data:` line is a few hundred bytes, and every event's lines are looked through twice.
+        let index = ByteSearch.firstIndex(of: 0x0A, or: 0x0D, in: bytes, from: start)
         guard index < bytes.count else { return nil }
         if bytes[index] == 0x0A { return (index, index + 1) }
         if index + 1 < bytes.count { return (index, bytes[index + 1] == 0x0A ? index + 2 : index + 1) }
         // A CR at the very end may be the first half of CRLF: wait for more, unless the stream ended.
         return atEnd ? (index, index + 1) : nil
-    }
-
-    /// The first LF or CR at or after `start`, or `bytes.count`; found 8 bytes at a time (a `data:` line of a chunk
-    /// is a few hundred bytes, and every event's lines are looked through twice).
-    ///
-    /// `(x - 0x01…) & ~x & 0x80…` is non-zero exactly when a byte of `x` is zero, and its lowest set bit is exact (a
-    /// borrow only flags bytes above the first zero); with the word loaded little-endian, that is the first match.
-    @inline(__always)
-    static func firstLineBreak(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
-        var position = start
-        while position &+ 8 <= bytes.count {
-            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-            let lineFeeds = word ^ (ones &* 0x0A)
-            let carriageReturns = word ^ (ones &* 0x0D)
-            let found = (((lineFeeds &- ones) & ~lineFeeds) | ((carriageReturns &- ones) & ~carriageReturns)) & highBits
-            if found != 0 { return position &+ found.trailingZeroBitCount &>> 3 }
-            position &+= 8
-        }
-        while position < bytes.count && bytes[position] != 0x0A && bytes[position] != 0x0D { position += 1 }
-        return position
     }
 
     /// Reads the fields of one block. When it has several data lines they are joined into `joinedData`

@@ -49,6 +49,27 @@ struct ByteSearchTests {
         }
     }
 
+    @Test("the first of two bytes is found at every position, from every start, whichever of the two it is")
+    func firstOfTwo() {
+        var bytes = Array(repeating: UInt8(ascii: "a"), count: 40)
+        func first(from start: Int) -> Int {
+            bytes.withUnsafeBytes { ByteSearch.firstIndex(of: 0x0A, or: 0x0D, in: $0, from: start) }
+        }
+        for position in 0..<bytes.count {
+            for byte: UInt8 in [0x0A, 0x0D] {
+                bytes[position] = byte
+                #expect(first(from: 0) == position)
+                #expect(first(from: position) == position)
+                #expect(first(from: position + 1) == bytes.count)
+                bytes[position] = UInt8(ascii: "a")
+            }
+        }
+        // Neighbouring values (0x0B, 0x0C, 0x0E, 0x8A) are not matches, and the earlier of two matches wins.
+        bytes = Array("ab\u{0B}\u{0C}\u{0E}cdefgh\rij\nk".utf8) + [0x8A]
+        #expect(first(from: 0) == 11)
+        #expect(first(from: 12) == 14)
+    }
+
     @Test("needles of one byte, none, or longer than the haystack")
     func shortAndLong() {
         #expect(contains(Array("abc".utf8), "c"))

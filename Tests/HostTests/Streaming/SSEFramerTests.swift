@@ -110,13 +110,6 @@ struct SSEFramerTests {
                 }
             }
         }
-        var bytes = Array(repeating: UInt8(ascii: "a"), count: 40)
-        for position in 0..<bytes.count {
-            bytes[position] = 0x0A
-            #expect(bytes.withUnsafeBytes { SSEFramer.firstLineBreak(in: $0, from: 0) } == position)
-            #expect(bytes.withUnsafeBytes { SSEFramer.firstLineBreak(in: $0, from: position + 1) } == bytes.count)
-            bytes[position] = UInt8(ascii: "a")
-        }
     }
 
     @Test("OpenAI chunks and [DONE], with no space after the colon")

@@ -41,16 +41,19 @@ enum ResponseAnalysis {
     /// A non-streamed body for the record: its usage alone when it is an object that reports one; otherwise the
     /// document (the text is needed to estimate tokens), or the text when it is not JSON.
     private static func wholeBody(_ body: [UInt8], dialect: Dialect) -> JSONValue {
-        let usageOnly = body.withUnsafeBytes { bytes -> JSONValue? in
-            guard let range = try? JSONScanner.topLevelValue(forKey: "usage", in: bytes),
-                  let usage = try? JSONValue(parsing: UnsafeRawBufferPointer(rebasing: bytes[range]))
-            else { return nil }
-            let response = JSONValue.object(["usage": usage])
-            // (Not `cond ? nil : response`: JSONValue takes `nil` as `.null`, which would make that `.some(.null)`.)
-            guard self.usage(in: response, dialect: dialect) != nil else { return Optional<JSONValue>.none }
-            return response
+        if let usageOnly = body.withUnsafeBytes({ usageOnly(inBody: $0) }), usage(in: usageOnly, dialect: dialect) != nil {
+            return usageOnly
         }
-        return usageOnly ?? (try? JSONValue(parsing: body)) ?? .string(String(decoding: body, as: UTF8.self))
+        return (try? JSONValue(parsing: body)) ?? .string(String(decoding: body, as: UTF8.self))
+    }
+
+    /// `{"usage": …}` with a body's top-level `usage` member, found with the scanner (the body is checked in one
+    /// pass; only that member is parsed); nil when the body is not a JSON object or has no such member.
+    private static func usageOnly(inBody body: UnsafeRawBufferPointer) -> JSONValue? {
+        guard let range = try? JSONScanner.topLevelValue(forKey: "usage", in: body),
+              let usage = try? JSONValue(parsing: UnsafeRawBufferPointer(rebasing: body[range]))
+        else { return nil }
+        return .object(["usage": usage])
     }
 
     /// The error event a stream ended with (Anthropic `event: error`, an OpenAI chunk with an `error` object), if any.
@@ -85,14 +88,10 @@ enum ResponseAnalysis {
         }
     }
 
-    /// The usage a whole response body reports, found with the scanner: the body is checked in one pass and only its
-    /// `usage` member is parsed (no document of the whole answer). Nil when the body is not a JSON object or reports
-    /// no usage.
+    /// The usage a whole response body reports, without a document of the whole answer; nil when the body is not a
+    /// JSON object or reports no usage.
     static func usage(inBody body: UnsafeRawBufferPointer, dialect: Dialect) -> TokenUsage? {
-        guard let range = try? JSONScanner.topLevelValue(forKey: "usage", in: body),
-              let usage = try? JSONValue(parsing: UnsafeRawBufferPointer(rebasing: body[range]))
-        else { return nil }
-        return self.usage(in: .object(["usage": usage]), dialect: dialect)
+        usageOnly(inBody: body).flatMap { usage(in: $0, dialect: dialect) }
     }
 
     /// The token usage a response reports, or nil when it reports none.
