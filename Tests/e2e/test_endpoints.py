@@ -126,6 +126,49 @@ def test_pipelined_requests_are_answered_in_order(oa, gateway):
     assert order == sorted(order), received
 
 
+def test_requests_pipelined_after_connection_close_are_not_answered(oa, gateway):
+    oa.script(Reply(200, OPENAI_JSON_HEADERS, openai_completion("only this one")))
+    body = b'{"model":"gpt-4o","messages":[]}'
+    request = (b"POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
+               b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+    with socket.create_connection(("127.0.0.1", gateway.port), timeout=10) as sock:
+        sock.sendall(request + b"GET /health HTTP/1.1\r\nHost: gw\r\n\r\n")
+        received = b""
+        while chunk := sock.recv(65536):  # the gateway closes the connection after the first answer
+            received += chunk
+
+    assert received.count(b"HTTP/1.1 ") == 1, received
+    assert b"connection: close" in received.lower()
+    assert json.loads(received.split(b"\r\n\r\n", 1)[1])["choices"][0]["message"]["content"] == "only this one"
+    assert b'{"status":"ok"}' not in received
+
+
+def test_malformed_http_is_answered_400_after_the_requests_before_it(oa, gateway):
+    oa.script(Reply(200, OPENAI_JSON_HEADERS, openai_completion("answered first")))
+    body = b'{"model":"gpt-4o","messages":[]}'
+    request = (b"POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
+               b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+    with socket.create_connection(("127.0.0.1", gateway.port), timeout=10) as sock:
+        sock.sendall(request + b"NOT HTTP AT ALL\r\n\r\n")
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+
+    first, second = received.split(b"HTTP/1.1 ")[1:]
+    assert first.startswith(b"200 OK") and b'"answered first"' in first
+    assert second.startswith(b"400 Bad Request")
+    error = json.loads(second.split(b"\r\n\r\n", 1)[1])["error"]
+    assert error["type"] == "invalid_request_error" and error["message"].startswith("malformed HTTP request")
+
+    with socket.create_connection(("127.0.0.1", gateway.port), timeout=10) as sock:
+        sock.sendall(b"\x16\x03\x01 a TLS hello to a plain-HTTP port\r\n\r\n")
+        alone = b""
+        while chunk := sock.recv(65536):
+            alone += chunk
+    assert alone.startswith(b"HTTP/1.1 400 Bad Request") and b"connection: close" in alone.lower()
+    assert json.loads(alone.split(b"\r\n\r\n", 1)[1])["error"]["message"].startswith("malformed HTTP request")
+
+
 def test_upstream_connections_are_kept_alive_and_reused(oa, openai_client):
     oa.script(*[Reply(200, OPENAI_JSON_HEADERS, openai_completion(f"answer {i}")) for i in range(3)],
               Stream(200, OPENAI_SSE_HEADERS, openai_stream_events(["streamed"], usage=False)),

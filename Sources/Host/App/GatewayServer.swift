@@ -39,7 +39,8 @@ public final class GatewayServer {
                               prices: prices, logger: logger)
         let proxy: HTTPListener
         do {
-            proxy = try HTTPListener.bind(host: config.listen.proxy.host, port: config.listen.proxy.port, group: group) {
+            proxy = try HTTPListener.bind(host: config.listen.proxy.host, port: config.listen.proxy.port, group: group,
+                                          handlerOrdersRequests: true) {
                 ProxyHandler(gateway: gateway)
             }
         } catch {

@@ -246,7 +246,13 @@ final class ClientResponseWriter: StreamDownstream {
         trace.responseStatus = Int(status.code)
         trace.responseHeaders = head.headers.map { ($0.name, $0.value) }
         trace.responseIsEventStream = isEventStream
-        context.writeAndFlush(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+        // A stream's head goes out at once (the client sees the status before the first event); a whole
+        // response's head waits for its body and end, so the three leave in one syscall.
+        if isEventStream {
+            context.writeAndFlush(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+        } else {
+            context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+        }
     }
 }
 

@@ -14,9 +14,11 @@ final class HTTPListener: Sendable {
     }
 
     /// Binds `host:port` and serves each connection with `makeHandler()`.
+    /// - Parameter handlerOrdersRequests: the handler answers pipelined and malformed requests in order itself;
+    ///   otherwise NIO's pipelining and error handlers do it in front of it.
     /// - Throws: the bind error (address in use, permission denied…).
     static func bind(
-        host: String, port: Int, group: any EventLoopGroup,
+        host: String, port: Int, group: any EventLoopGroup, handlerOrdersRequests: Bool = false,
         makeHandler: @escaping @Sendable () -> any ChannelHandler
     ) throws -> HTTPListener {
         let bootstrap = ServerBootstrap(group: group)
@@ -27,8 +29,11 @@ final class HTTPListener: Sendable {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 256 * 1024))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // NIO's pipelining assistance switches reading off and on around every request (two syscalls
+                    // each), and its error handler answers a malformed request at once, ahead of answers still
+                    // owed to the requests before it: the proxy's handler does both itself.
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: true, withErrorHandling: true)
+                        withPipeliningAssistance: !handlerOrdersRequests, withErrorHandling: !handlerOrdersRequests)
                     try channel.pipeline.syncOperations.addHandler(makeHandler())
                 }
             }

@@ -7,9 +7,15 @@ import NIOHTTP1
 /// while a response is streaming, the connection's writability and closure are passed to the exchange so a slow
 /// client pauses the upstream and a vanished one cancels it.
 ///
+/// Pipelined requests (sent before the previous response ended) wait in arrival order and are answered one after
+/// another. Reading goes on while a response is under way (so a client's disconnect is seen at once, and the
+/// socket's readiness is not switched off and on around every request: two `epoll_ctl` calls each); it is held
+/// back only while pipelined requests wait, so what a client can queue is bounded by one read.
+///
 /// Threading: all methods run on the channel's event loop (NIO's contract for channel handlers).
-final class ProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
+final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
     private enum State {
@@ -21,14 +27,52 @@ final class ProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private let gateway: Gateway
     private var state = State.idle
+    private var context: ChannelHandlerContext?
+    /// Parts of requests that arrived while a response was under way, in order.
+    private var pipelined: [HTTPServerRequestPart] = []
+    /// A read the handler held back while pipelined requests wait.
+    private var heldRead = false
+    /// Set while queued parts are being handed on (a response that ends meanwhile must not start another pass).
+    private var processingPipelined = false
+    /// The connection closes after the current response (the request asked for it): later requests are dropped.
+    private var closesAfterResponse = false
+    /// Bytes that are not HTTP arrived after requests still being answered: they get a 400 once those are done.
+    private var unparsable: (any Error)?
 
     init(gateway: Gateway) {
         self.gateway = gateway
     }
 
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    private var isResponding: Bool {
+        if case .responding = state { true } else { false }
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch (unwrapInboundIn(data), state) {
+        let part = unwrapInboundIn(data)
+        if isResponding || !pipelined.isEmpty {
+            pipelined.append(part)
+            return
+        }
+        handle(part, context: context)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if pipelined.isEmpty {
+            context.read()
+        } else {
+            heldRead = true
+        }
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch (part, state) {
+        case (.head, _) where closesAfterResponse:
+            break  // after a request that closes the connection
         case (.head(let head), _):
+            closesAfterResponse = !head.isKeepAlive
             if let length = head.headers.first(name: "content-length").flatMap(Int.init),
                length > gateway.maxBodyBytes {
                 rejectTooLarge(context: context, head: head)
@@ -57,6 +101,26 @@ final class ProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func responseFinished() {
         state = .idle
+        handlePipelined()
+    }
+
+    /// Hands on queued parts until a request is under way again; reads resume once the queue is empty.
+    private func handlePipelined() {
+        guard !processingPipelined, let context else { return }
+        processingPipelined = true
+        defer { processingPipelined = false }
+        while !pipelined.isEmpty && !isResponding {
+            handle(pipelined.removeFirst(), context: context)
+        }
+        if pipelined.isEmpty && !isResponding, let error = unparsable {
+            unparsable = nil
+            answerUnparsable(error, context: context)
+            return
+        }
+        if pipelined.isEmpty && heldRead {
+            heldRead = false
+            context.read()
+        }
     }
 
     private func rejectTooLarge(context: ChannelHandlerContext, head: HTTPRequestHead) {
@@ -66,7 +130,20 @@ final class ProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
         SimpleResponse.write(error.body(for: dialect), status: .payloadTooLarge, keepAlive: false, context: context)
     }
 
+    /// Answers bytes that are not an HTTP request with a 400 (in the OpenAI dialect: the path is unknown) and closes.
+    private func answerUnparsable(_ error: any Error, context: ChannelHandlerContext) {
+        guard !closesAfterResponse, case .idle = state else {
+            context.close(promise: nil)  // closing anyway, or an answer is already on its way
+            return
+        }
+        state = .discarding
+        let message = "malformed HTTP request: \(error)"
+        SimpleResponse.write(GatewayError.invalidRequest(message).body(for: .openAIChat), status: .badRequest,
+                             keepAlive: false, context: context)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        pipelined.removeAll()
         if case .responding(let exchange?) = state { exchange.clientDisconnected() }
         context.fireChannelInactive()
     }
@@ -79,6 +156,15 @@ final class ProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is HTTPParserError || error is ByteToMessageDecoderError {
+            // Nothing after bytes that are not HTTP can be read. The requests before them are answered first.
+            if isResponding || !pipelined.isEmpty {
+                if unparsable == nil { unparsable = error }
+            } else {
+                answerUnparsable(error, context: context)
+            }
+            return
+        }
         gateway.logger.debug("client connection error", metadata: ["lessllm.error": "\(error)"])
         if case .responding(let exchange?) = state { exchange.clientDisconnected() }
         context.close(promise: nil)
