@@ -90,7 +90,6 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
         var failedAttempts = 0
         while true {
             _ = wakeUp.wait(timeout: .now() + .seconds(1))
-            letBatchFill()
             let (batch, stopping) = state.withLock { state in
                 let batch = Array(state.queue.prefix(Self.batchSize))
                 state.queue.removeFirst(batch.count)
@@ -132,18 +131,6 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
         }
         finished.signal()
     }
-
-    /// Waits a moment when the queue holds a partial batch: traces arriving together then share one sink call and
-    /// one transaction (a commit rewrites every B-tree page it touched, however few records changed it), and the
-    /// relay wakes this thread once per batch rather than once per exchange. Records reach the database at most
-    /// `batchLinger` later; a stop does not wait.
-    private func letBatchFill() {
-        let partial = state.withLock { !$0.stopping && !$0.queue.isEmpty && $0.queue.count < Self.batchSize }
-        if partial { usleep(useconds_t(Self.batchLinger / 1000)) }
-    }
-
-    /// How long a partial batch waits for more traces (ns).
-    static let batchLinger: UInt64 = 10_000_000
 
     /// The recorder thread's nice value.
     static let backgroundNiceness: Int32 = 5
