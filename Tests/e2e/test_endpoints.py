@@ -168,6 +168,16 @@ def test_malformed_http_is_answered_400_after_the_requests_before_it(oa, gateway
     assert alone.startswith(b"HTTP/1.1 400 Bad Request") and b"connection: close" in alone.lower()
     assert json.loads(alone.split(b"\r\n\r\n", 1)[1])["error"]["message"].startswith("malformed HTTP request")
 
+    # A request whose chunked body breaks off into garbage: the request under way is the one answered 400.
+    with socket.create_connection(("127.0.0.1", gateway.port), timeout=10) as sock:
+        sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
+                     b"Transfer-Encoding: chunked\r\n\r\n5\r\n{\"mod\r\nnot a chunk size\r\n\r\n")
+        broken = b""
+        while chunk := sock.recv(65536):
+            broken += chunk
+    assert broken.startswith(b"HTTP/1.1 400 Bad Request"), broken
+    assert json.loads(broken.split(b"\r\n\r\n", 1)[1])["error"]["type"] == "invalid_request_error"
+
 
 def test_upstream_connections_are_kept_alive_and_reused(oa, openai_client):
     oa.script(*[Reply(200, OPENAI_JSON_HEADERS, openai_completion(f"answer {i}")) for i in range(3)],

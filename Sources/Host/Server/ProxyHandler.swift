@@ -132,7 +132,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Answers bytes that are not an HTTP request with a 400 (in the OpenAI dialect: the path is unknown) and closes.
     private func answerUnparsable(_ error: any Error, context: ChannelHandlerContext) {
-        guard !closesAfterResponse, case .idle = state else {
+        switch state {
+        case .receiving: break  // the request under way is the broken one
+        case .idle where !closesAfterResponse: break
+        case .idle, .discarding, .responding:
             context.close(promise: nil)  // closing anyway, or an answer is already on its way
             return
         }
