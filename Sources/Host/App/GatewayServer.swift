@@ -117,7 +117,7 @@ public final class GatewayServer {
             keepRawEvents: config.recording.rawEvents)
         let journal = RecordJournal(path: config.recording.journal ?? config.baseDirectory + "/lessllm.journal")
         return Recorder(sinks: registry.sinks, builder: builder, capacity: config.recording.queueCapacity,
-                        journal: journal, logger: logger)
+                        byteBudget: config.recording.queueBytes, journal: journal, logger: logger)
     }
 
     private static func describe(_ address: SocketAddress?, fallback: ListenAddress) -> String {

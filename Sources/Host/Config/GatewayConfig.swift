@@ -40,8 +40,9 @@
 /// recording:
 ///   raw_events: false              # also keep the raw upstream events
 ///   redact_headers: []             # header names redacted on top of the built-in list
-///   queue_capacity: 4096           # finished records waiting for the sinks; > 0
-///   journal: lessllm.journal       # relative to this file's directory; absent (the default): no journal
+///   queue_capacity: 65536          # finished exchanges waiting for the sinks (beyond: the journal); > 0
+///   queue_bytes: 64MiB             # the memory they may hold, estimated (beyond: the journal); > 0
+///   journal: lessllm.journal       # relative to this file's directory (the default: lessllm.journal beside it)
 /// prices:                          # model name or glob -> USD per million tokens, overriding built-in prices
 ///   my-model: { input: 1.0, output: 2.0, cache_read: 0.1, cache_write: 1.25 }  # input, output REQUIRED; all >= 0
 /// ```

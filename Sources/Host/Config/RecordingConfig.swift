@@ -4,9 +4,14 @@ public struct RecordingConfig: Sendable, Equatable {
     public var rawEvents = false
     /// Extra header names to redact, lowercased, on top of the built-in list (default none).
     public var redactHeaders: [String] = []
-    /// How many finished records may wait for the sinks (default 4096).
-    public var queueCapacity = 4096
-    /// The journal file, resolved against the configuration file's directory; nil (the default) for none.
+    /// How many finished exchanges may wait for the sinks (default 65,536); beyond it they go to the journal.
+    public var queueCapacity = 65_536
+    /// How much memory the waiting exchanges may hold, estimated from their bodies, events and headers (default
+    /// 64 MiB); beyond it they go to the journal. The bound that matters for memory: exchanges differ in size by
+    /// orders of magnitude (a one-line request, a 100k-token context).
+    public var queueBytes = 64 * 1_048_576
+    /// The journal file, resolved against the configuration file's directory; nil (the default) for
+    /// `lessllm.journal` beside the configuration file.
     public var journal: String?
     /// Where the journal is named.
     public var journalMark: Mark?
@@ -15,7 +20,7 @@ public struct RecordingConfig: Sendable, Equatable {
     public init() {}
 
     /// The keys valid in `recording:`.
-    static let keys = ["raw_events", "redact_headers", "queue_capacity", "journal"]
+    static let keys = ["raw_events", "redact_headers", "queue_capacity", "queue_bytes", "journal"]
 
     /// Decodes `recording:`; nil gives the defaults.
     /// - Throws: `ConfigError` for unknown keys or malformed values.
@@ -34,6 +39,10 @@ public struct RecordingConfig: Sendable, Equatable {
         if let capacity = try mapping.value("queue_capacity", expected: "a whole number > 0",
                                             parse: { YAMLScalarSyntax.integer($0).flatMap { $0 > 0 ? $0 : nil } }) {
             config.queueCapacity = capacity.value
+        }
+        if let size = try mapping.value("queue_bytes", expected: "a size > 0 such as 67108864 or \"64MiB\"",
+                                        parse: { ByteSize.parse($0).flatMap { $0 > 0 ? $0 : nil } }) {
+            config.queueBytes = size.value
         }
         if let journal = try mapping.string("journal", expected: "a file path") {
             config.journal = try context.resolve(journal.value, against: context.baseDirectory,

@@ -42,6 +42,8 @@ struct EventLog: Sendable {
 
     var count: Int { entries.count }
     var isEmpty: Bool { entries.isEmpty }
+    /// About how much memory the log holds (its buffers' capacities).
+    var approximateBytes: Int { bytes.capacity + entries.capacity * MemoryLayout<Entry>.stride }
 
     /// Records one event.
     mutating func append(at time: UInt64, type: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer) {

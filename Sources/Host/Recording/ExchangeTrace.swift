@@ -60,4 +60,14 @@ final class ExchangeTrace: @unchecked Sendable {
         self.requestBody = requestBody
         self.clientDialect = clientDialect
     }
+
+    /// About how much memory the trace holds: its bodies, events and headers (for the recorder's queue budget).
+    var approximateBytes: Int {
+        func size(_ headers: [(String, String)]) -> Int {
+            headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 32 }
+        }
+        return 1024 + requestBody.count + (upstreamRequestBody?.count ?? 0)
+            + upstreamEvents.approximateBytes + clientEvents.approximateBytes + relayDelays.count * 8
+            + size(requestHeaders) + size(upstreamRequestHeaders) + size(upstreamResponseHeaders) + size(responseHeaders)
+    }
 }

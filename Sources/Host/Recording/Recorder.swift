@@ -2,6 +2,7 @@ import Dispatch
 import Glibc
 import JSONCore
 import Logging
+import NIOCore
 import PluginABI
 import Synchronization
 
@@ -13,13 +14,16 @@ import Synchronization
 /// journal before returning. Sinks are idempotent on the record id, so a replay never stores a record twice.
 final class Recorder: ExchangeRecording, @unchecked Sendable {
     private struct State {
-        var queue: [ExchangeTrace] = []
+        /// The waiting traces with their `approximateBytes`, oldest first (a ring: taking a batch moves nothing).
+        var queue = CircularBuffer<(trace: ExchangeTrace, bytes: Int)>()
+        var queuedBytes = 0
         var stopping = false
     }
 
     private let sinks: [PluginInstance]
     private let builder: RecordBuilder
     private let capacity: Int
+    private let byteBudget: Int
     private let journal: RecordJournal
     private let logger: Logger
     private let state = Mutex(State())
@@ -32,10 +36,16 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
 
     static let batchSize = 256
 
-    init(sinks: [PluginInstance], builder: RecordBuilder, capacity: Int, journal: RecordJournal, logger: Logger) {
+    /// - Parameters:
+    ///   - capacity: how many traces may wait in memory; beyond it they are spilled to the journal.
+    ///   - byteBudget: how much memory (`ExchangeTrace.approximateBytes`) waiting traces may hold; beyond it they
+    ///     are spilled too (one trace larger than the budget waits alone).
+    init(sinks: [PluginInstance], builder: RecordBuilder, capacity: Int, byteBudget: Int = .max,
+         journal: RecordJournal, logger: Logger) {
         self.sinks = sinks
         self.builder = builder
         self.capacity = capacity
+        self.byteBudget = byteBudget
         self.journal = journal
         self.logger = logger
         OSThread.start { [self] in runWorker() }
@@ -46,9 +56,12 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
 
     func submit(_ trace: ExchangeTrace) {
         enum Outcome { case queuedFirst, queued, full }
+        let size = trace.approximateBytes
         let outcome = state.withLock { state -> Outcome in
-            guard state.queue.count < capacity else { return .full }
-            state.queue.append(trace)
+            guard state.queue.count < capacity,
+                  state.queue.isEmpty || state.queuedBytes + size <= byteBudget else { return .full }
+            state.queue.append((trace, size))
+            state.queuedBytes += size
             return state.queue.count == 1 ? .queuedFirst : .queued
         }
         switch outcome {
@@ -91,8 +104,12 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
         while true {
             _ = wakeUp.wait(timeout: .now() + .seconds(1))
             let (batch, stopping) = state.withLock { state in
-                let batch = Array(state.queue.prefix(Self.batchSize))
-                state.queue.removeFirst(batch.count)
+                var batch: [ExchangeTrace] = []
+                batch.reserveCapacity(min(state.queue.count, Self.batchSize))
+                while batch.count < Self.batchSize, let (trace, bytes) = state.queue.popFirst() {
+                    batch.append(trace)
+                    state.queuedBytes -= bytes
+                }
                 return (batch, state.stopping)
             }
             if !batch.isEmpty {

@@ -62,6 +62,8 @@ struct ConfigValidationTests {
                 == "plugins.yaml:2:15: recording.raw_events: expected true or false, got \"yes\"")
         #expect(message("recording:\n  queue_capacity: 0\n")
                 == "plugins.yaml:2:19: recording.queue_capacity: expected a whole number > 0, got \"0\"")
+        #expect(message("recording:\n  queue_bytes: 64 lots\n")
+                == "plugins.yaml:2:16: recording.queue_bytes: expected a size > 0 such as 67108864 or \"64MiB\", got \"64 lots\"")
         #expect(message("listen:\n  trusted_proxies: 10.0.0.0/8\n") == "plugins.yaml:2:20: listen.trusted_proxies: "
                 + "expected a list of IP addresses or CIDR blocks, got \"10.0.0.0/8\"")
         #expect(message("sinks:\n  s: { plugin: a.b, options: [1] }\n")

@@ -48,6 +48,7 @@ struct GatewayConfigTests {
       raw_events: true
       redact_headers: [X-My-Secret]
       queue_capacity: 128
+      queue_bytes: 16MiB
       journal: state/lessllm.journal
     prices:
       my-model: { input: 1.0, output: 2.0, cache_read: 0.1, cache_write: 1.25 }
@@ -114,12 +115,13 @@ struct GatewayConfigTests {
         #expect(config.recording.rawEvents)
         #expect(config.recording.redactHeaders == ["x-my-secret"])
         #expect(config.recording.queueCapacity == 128)
+        #expect(config.recording.queueBytes == 16 * 1_048_576)
         #expect(config.recording.journal == "/etc/lessllm/state/lessllm.journal")
 
         #expect(config.prices == [
-            PriceOverride(model: ModelPattern("my-model"), mark: Mark(line: 47, column: 3), input: 1, output: 2,
+            PriceOverride(model: ModelPattern("my-model"), mark: Mark(line: 48, column: 3), input: 1, output: 2,
                           cacheRead: 0.1, cacheWrite: 1.25),
-            PriceOverride(model: ModelPattern("local-*"), mark: Mark(line: 48, column: 3), input: 0, output: 0,
+            PriceOverride(model: ModelPattern("local-*"), mark: Mark(line: 49, column: 3), input: 0, output: 0,
                           cacheRead: nil, cacheWrite: nil),
         ])
     }
@@ -136,7 +138,8 @@ struct GatewayConfigTests {
         #expect(config.plugins == PluginSources(folder: "/etc/lessllm/plugins.d", folderMark: nil, files: []))
         #expect(config.converters.isEmpty && config.sinks.isEmpty && config.prices.isEmpty)
         #expect(config.recording == RecordingConfig())
-        #expect(config.recording.queueCapacity == 4096 && !config.recording.rawEvents)
+        #expect(config.recording.queueCapacity == 65_536 && !config.recording.rawEvents)
+        #expect(config.recording.queueBytes == 64 * 1_048_576)
         #expect(config.recording.journal == nil && config.recording.redactHeaders.isEmpty)
         let timeouts = config.providers[0].timeouts
         #expect([timeouts.connect, timeouts.firstByte, timeouts.idle, timeouts.total]

@@ -24,13 +24,14 @@ struct RecorderTests {
                                           name: "libtest_sink")
     }()
 
-    func makeRecorder(capacity: Int = 1000, delayMillis: Int = 0, failFirst: Int = 0) throws -> Recorder {
+    func makeRecorder(capacity: Int = 1000, byteBudget: Int = .max, delayMillis: Int = 0,
+                      failFirst: Int = 0) throws -> Recorder {
         let plugin = try LoadedPlugin.load(path: Self.sinkLibrary)
         let sink = try PluginInstance.create(
             plugin, name: "file", configJSON: #"{"name":"file","options":{"path":"\#(output.path)","delay_ms":\#(delayMillis),"fail_first":\#(failFirst)}}"#,
             logger: Logger(label: "test"))
-        return Recorder(sinks: [sink], builder: RecordBuilderTests.builder, capacity: capacity, journal: journal,
-                        logger: Logger(label: "test"))
+        return Recorder(sinks: [sink], builder: RecordBuilderTests.builder, capacity: capacity,
+                        byteBudget: byteBudget, journal: journal, logger: Logger(label: "test"))
     }
 
     static func trace(_ number: Int) -> ExchangeTrace {
@@ -69,6 +70,31 @@ struct RecorderTests {
         #expect(Set(ids) == Set((0..<100).map { String(format: "01TEST%020d", $0) }))
         #expect(ids.count == 100)
         #expect(!journal.hasEntries)
+    }
+
+    @Test("the queue's memory budget spills traces to the journal while its count is far from full, none lost")
+    func byteBudgetSpills() throws {
+        let size = Self.trace(0).approximateBytes
+        #expect(size > Self.trace(0).requestBody.count)  // bodies, events and headers all count
+        // Room for three traces by memory, a thousand by count; the sink holds each batch for 200 ms.
+        let recorder = try makeRecorder(capacity: 1000, byteBudget: 3 * size + size / 2, delayMillis: 200)
+        for index in 0..<40 { recorder.submit(Self.trace(index)) }
+        let spilled = recorder.spilled.load(ordering: .relaxed)
+        #expect(spilled >= 40 - 4 && spilled < 40)  // at most the first batch and three queued stayed in memory
+        recorder.shutdown()
+        let ids = try storedIDs()
+        #expect(Set(ids) == Set((0..<40).map { String(format: "01TEST%020d", $0) }))
+        #expect(ids.count == 40)
+        #expect(!journal.hasEntries)
+    }
+
+    @Test("one trace larger than the whole memory budget still waits in the queue when it is empty")
+    func oversizedTraceQueuesAlone() throws {
+        let recorder = try makeRecorder(capacity: 1000, byteBudget: 1)
+        recorder.submit(Self.trace(1))
+        recorder.shutdown()
+        #expect(recorder.spilled.load(ordering: .relaxed) == 0)
+        #expect(try storedIDs() == [String(format: "01TEST%020d", 1)])
     }
 
     @Test("a sink that fails for a while gets the same records again later, none lost")
