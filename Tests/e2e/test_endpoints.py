@@ -103,22 +103,30 @@ def test_keep_alive_serves_many_requests_on_one_client_connection(oa, an, gatewa
     assert json.loads(answers[7][1])["choices"][0]["message"]["content"] == "last one"
 
 
+def exchange_raw(port: int, data: bytes) -> bytes:
+    """Sends raw bytes on a fresh connection and returns everything the gateway sends until it closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(data)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    return received
+
+
+def raw_chat_post(body: bytes, extra_headers: bytes = b"") -> bytes:
+    """The bytes of one POST /v1/chat/completions with `body`."""
+    return (b"POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n%s"
+            b"Content-Length: %d\r\n\r\n%s" % (extra_headers, len(body), body))
+
+
 def test_pipelined_requests_are_answered_in_order(oa, gateway):
     oa.script(Stream(200, OPENAI_SSE_HEADERS, openai_stream_events(["one"], usage=False)),
               Reply(200, OPENAI_JSON_HEADERS, openai_completion("two")))
 
-    def post(body: bytes) -> bytes:
-        return (b"POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
-                b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
-
-    with socket.create_connection(("127.0.0.1", gateway.port), timeout=10) as sock:
-        sock.sendall(post(b'{"model":"gpt-4o","stream":true,"messages":[]}')
-                     + post(b'{"model":"gpt-4o","messages":[]}')
-                     + post(b'{"model":"echo","messages":[{"role":"user","content":"three"}]}')
-                     + b"GET /health HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n")
-        received = b""
-        while chunk := sock.recv(65536):
-            received += chunk
+    received = exchange_raw(gateway.port, raw_chat_post(b'{"model":"gpt-4o","stream":true,"messages":[]}')
+                            + raw_chat_post(b'{"model":"gpt-4o","messages":[]}')
+                            + raw_chat_post(b'{"model":"echo","messages":[{"role":"user","content":"three"}]}')
+                            + b"GET /health HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n")
 
     assert received.count(b"HTTP/1.1 200 OK") == 4
     order = [received.index(marker) for marker in
@@ -128,14 +136,9 @@ def test_pipelined_requests_are_answered_in_order(oa, gateway):
 
 def test_requests_pipelined_after_connection_close_are_not_answered(oa, gateway):
     oa.script(Reply(200, OPENAI_JSON_HEADERS, openai_completion("only this one")))
-    body = b'{"model":"gpt-4o","messages":[]}'
-    request = (b"POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
-               b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
-    with socket.create_connection(("127.0.0.1", gateway.port), timeout=10) as sock:
-        sock.sendall(request + b"GET /health HTTP/1.1\r\nHost: gw\r\n\r\n")
-        received = b""
-        while chunk := sock.recv(65536):  # the gateway closes the connection after the first answer
-            received += chunk
+    request = raw_chat_post(b'{"model":"gpt-4o","messages":[]}', b"Connection: close\r\n")
+    # The gateway closes the connection after the first answer.
+    received = exchange_raw(gateway.port, request + b"GET /health HTTP/1.1\r\nHost: gw\r\n\r\n")
 
     assert received.count(b"HTTP/1.1 ") == 1, received
     assert b"connection: close" in received.lower()
@@ -145,14 +148,8 @@ def test_requests_pipelined_after_connection_close_are_not_answered(oa, gateway)
 
 def test_malformed_http_is_answered_400_after_the_requests_before_it(oa, gateway):
     oa.script(Reply(200, OPENAI_JSON_HEADERS, openai_completion("answered first")))
-    body = b'{"model":"gpt-4o","messages":[]}'
-    request = (b"POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
-               b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
-    with socket.create_connection(("127.0.0.1", gateway.port), timeout=10) as sock:
-        sock.sendall(request + b"NOT HTTP AT ALL\r\n\r\n")
-        received = b""
-        while chunk := sock.recv(65536):
-            received += chunk
+    request = raw_chat_post(b'{"model":"gpt-4o","messages":[]}')
+    received = exchange_raw(gateway.port, request + b"NOT HTTP AT ALL\r\n\r\n")
 
     first, second = received.split(b"HTTP/1.1 ")[1:]
     assert first.startswith(b"200 OK") and b'"answered first"' in first
@@ -160,21 +157,14 @@ def test_malformed_http_is_answered_400_after_the_requests_before_it(oa, gateway
     error = json.loads(second.split(b"\r\n\r\n", 1)[1])["error"]
     assert error["type"] == "invalid_request_error" and error["message"].startswith("malformed HTTP request")
 
-    with socket.create_connection(("127.0.0.1", gateway.port), timeout=10) as sock:
-        sock.sendall(b"\x16\x03\x01 a TLS hello to a plain-HTTP port\r\n\r\n")
-        alone = b""
-        while chunk := sock.recv(65536):
-            alone += chunk
+    alone = exchange_raw(gateway.port, b"\x16\x03\x01 a TLS hello to a plain-HTTP port\r\n\r\n")
     assert alone.startswith(b"HTTP/1.1 400 Bad Request") and b"connection: close" in alone.lower()
     assert json.loads(alone.split(b"\r\n\r\n", 1)[1])["error"]["message"].startswith("malformed HTTP request")
 
     # A request whose chunked body breaks off into garbage: the request under way is the one answered 400.
-    with socket.create_connection(("127.0.0.1", gateway.port), timeout=10) as sock:
-        sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
-                     b"Transfer-Encoding: chunked\r\n\r\n5\r\n{\"mod\r\nnot a chunk size\r\n\r\n")
-        broken = b""
-        while chunk := sock.recv(65536):
-            broken += chunk
+    broken = exchange_raw(gateway.port, b"POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\n"
+                                        b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                        b"5\r\n{\"mod\r\nnot a chunk size\r\n\r\n")
     assert broken.startswith(b"HTTP/1.1 400 Bad Request"), broken
     assert json.loads(broken.split(b"\r\n\r\n", 1)[1])["error"]["type"] == "invalid_request_error"
 
