@@ -134,6 +134,22 @@ def test_pipelined_requests_are_answered_in_order(oa, gateway):
     assert order == sorted(order), received
 
 
+def test_a_burst_of_pipelined_requests_is_answered_whole_and_in_order(oa, gateway):
+    # An upstream request first, then 2,000 more (~80 KB) in the same send: they queue while the first waits for
+    # the upstream, reading is held back (so a client can queue no more than a read's worth), and resumes as
+    # they drain.
+    oa.script(Reply(200, OPENAI_JSON_HEADERS, openai_completion("first of the burst")))
+    burst = b"".join(b"GET /health?n=%d HTTP/1.1\r\nHost: gw\r\n\r\n" % n for n in range(1999))
+    received = exchange_raw(gateway.port, raw_chat_post(b'{"model":"gpt-4o","messages":[]}') + burst
+                            + b"GET /v1/models HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n")
+
+    answers = received.split(b"HTTP/1.1 ")[1:]
+    assert len(answers) == 2001
+    assert answers[0].startswith(b"200 OK") and b'"first of the burst"' in answers[0]
+    assert all(answer.startswith(b"200 OK") and answer.endswith(b'{"status":"ok"}') for answer in answers[1:2000])
+    assert b'"object":"list"' in answers[2000]
+
+
 def test_requests_pipelined_after_connection_close_are_not_answered(oa, gateway):
     oa.script(Reply(200, OPENAI_JSON_HEADERS, openai_completion("only this one")))
     request = raw_chat_post(b'{"model":"gpt-4o","messages":[]}', b"Connection: close\r\n")

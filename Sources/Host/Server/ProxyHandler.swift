@@ -28,8 +28,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let gateway: Gateway
     private var state = State.idle
     private var context: ChannelHandlerContext?
-    /// Parts of requests that arrived while a response was under way, in order.
+    /// Parts of requests that arrived while a response was under way, in order; those before `nextPipelined`
+    /// were handed on already (taking one moves nothing, however many a client queued).
     private var pipelined: [HTTPServerRequestPart] = []
+    private var nextPipelined = 0
     /// A read the handler held back while pipelined requests wait.
     private var heldRead = false
     /// Set while queued parts are being handed on (a response that ends meanwhile must not start another pass).
@@ -50,9 +52,11 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if case .responding = state { true } else { false }
     }
 
+    private var hasPipelined: Bool { nextPipelined < pipelined.count }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
-        if isResponding || !pipelined.isEmpty {
+        if isResponding || hasPipelined {
             pipelined.append(part)
             return
         }
@@ -60,10 +64,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if pipelined.isEmpty {
-            context.read()
-        } else {
+        if hasPipelined {
             heldRead = true
+        } else {
+            context.read()
         }
     }
 
@@ -109,15 +113,20 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard !processingPipelined, let context else { return }
         processingPipelined = true
         defer { processingPipelined = false }
-        while !pipelined.isEmpty && !isResponding {
-            handle(pipelined.removeFirst(), context: context)
+        while hasPipelined && !isResponding {
+            let part = pipelined[nextPipelined]
+            nextPipelined += 1
+            handle(part, context: context)
         }
-        if pipelined.isEmpty && !isResponding, let error = unparsable {
+        guard !hasPipelined else { return }
+        pipelined.removeAll()
+        nextPipelined = 0
+        if !isResponding, let error = unparsable {
             unparsable = nil
             answerUnparsable(error, context: context)
             return
         }
-        if pipelined.isEmpty && heldRead {
+        if heldRead {
             heldRead = false
             context.read()
         }
@@ -147,6 +156,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         pipelined.removeAll()
+        nextPipelined = 0
         if case .responding(let exchange?) = state { exchange.clientDisconnected() }
         context.fireChannelInactive()
     }
@@ -161,7 +171,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if error is HTTPParserError || error is ByteToMessageDecoderError {
             // Nothing after bytes that are not HTTP can be read. The requests before them are answered first.
-            if isResponding || !pipelined.isEmpty {
+            if isResponding || hasPipelined {
                 if unparsable == nil { unparsable = error }
             } else {
                 answerUnparsable(error, context: context)
