@@ -80,7 +80,9 @@ struct RecorderTests {
         let recorder = try makeRecorder(capacity: 1000, byteBudget: 3 * size + size / 2, delayMillis: 200)
         for index in 0..<40 { recorder.submit(Self.trace(index)) }
         let spilled = recorder.spilled.load(ordering: .relaxed)
-        #expect(spilled >= 40 - 4 && spilled < 40)  // at most the first batch and three queued stayed in memory
+        // In memory at most: the batch the worker took before the sink blocked (up to three, what the budget let
+        // queue until then) and three queued behind it.
+        #expect(spilled >= 40 - 6 && spilled < 40)
         recorder.shutdown()
         let ids = try storedIDs()
         #expect(Set(ids) == Set((0..<40).map { String(format: "01TEST%020d", $0) }))
