@@ -447,10 +447,13 @@ class Bench:
         return check
 
     def port_of(self, target: str) -> int:
-        return {"direct": self.mock, "nginx": self.nginx, "gateway": self.gateway}[target].port
+        return {"direct": lambda: self.mock, "nginx": lambda: self.nginx, "gateway": lambda: self.gateway}[target]().port
 
     def pids_of(self, target: str) -> list[int]:
-        return {"direct": [], "nginx": self.nginx.pids(), "gateway": [self.gateway.pid]}[target]
+        # Only the target's own server is asked (a tool may run without nginx).
+        if target == "nginx":
+            return self.nginx.pids()
+        return [self.gateway.pid] if target == "gateway" else []
 
     def cpu_of(self, target: str) -> tuple[float, float]:
         """(precise, ticks) CPU seconds of the target's processes so far."""
