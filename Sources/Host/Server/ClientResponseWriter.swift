@@ -94,7 +94,7 @@ final class ClientResponseWriter: StreamDownstream {
     /// The chunked framing (`<hex length>\r\n<payload>\r\n`) is written into the chunk's own buffer and the chunk
     /// goes out below NIO's response encoder as one write. Through the encoder, each event would cost a second
     /// buffer and three writes down the pipeline — the largest part of relaying an event. Head and end still pass
-    /// through the encoder and the pipelining handlers, which keep their state.
+    /// through the encoder, which keeps its state.
     private func writeStreamChunk(_ payload: ByteBuffer) {
         var chunk = payload
         if let encoderContext, status.mayHaveResponseBody {

@@ -41,10 +41,13 @@ final class UpstreamConnection: ChannelDuplexHandler {
         responseKeepsAlive = false
         var headers = HTTPHeaders()
         headers.reserveCapacity(request.headers.count + 2)
-        if !request.headers.contains(where: { $0.0.lowercased() == "host" }) {
-            headers.add(name: "Host", value: target.authority)
+        var hasHost = false
+        for (name, value) in request.headers {
+            let lowercased = name.lowercased()  // once per header, for both checks
+            hasHost = hasHost || lowercased == "host"
+            if !Self.isFraming(lowercased: lowercased) { headers.add(name: name, value: value) }
         }
-        for (name, value) in request.headers where !Self.isFraming(name) { headers.add(name: name, value: value) }
+        if !hasHost { headers.add(name: "Host", value: target.authority) }
         if request.method != "GET" || !request.body.isEmpty {
             headers.add(name: "Content-Length", value: String(request.body.count))
         }
@@ -114,8 +117,8 @@ final class UpstreamConnection: ChannelDuplexHandler {
     }
 
     /// Headers the connection sets itself (the body's length) or that HTTP/1.1 framing forbids copying.
-    private static func isFraming(_ name: String) -> Bool {
-        switch name.lowercased() {
+    private static func isFraming(lowercased name: String) -> Bool {
+        switch name {
         case "content-length", "transfer-encoding", "expect", "connection", "keep-alive", "upgrade": true
         default: false
         }
