@@ -1,4 +1,5 @@
 import JSONCore
+import PluginABI
 import PluginKit
 
 /// One exchange record turned into the column values of `ExchangeSchema.columns`.
@@ -16,72 +17,59 @@ struct ExchangeRow {
     /// The batch the record came from (shared by every row of it, not copied).
     let batch: [UInt8]
 
-    /// Reads record `index` (0-based) of a batch of `count`: the bytes at `range` of `batch`.
+    /// Reads one record of a batch from its index (given by the host, or found by walking the record).
     /// - Throws: `PluginError.invalidRequest` naming the record and the problem.
-    init(_ batch: [UInt8], range: Range<Int>, index: Int, count: Int) throws(PluginError) {
-        let position = "record \(index + 1) of \(count)"
-        guard batch[range.lowerBound] == UInt8(ascii: "{") else {
-            throw .invalidRequest("\(position) must be a JSON object, got \(JSONDescription.of(batch[range]))")
+    init(_ record: RecordIndex) throws(PluginError) {
+        guard let id = try? record.string(LESSLLM_RECORD_ID), !id.isEmpty else {
+            throw .invalidRequest("\(record.position) has no \"id\" (a non-empty string is required)")
         }
-        var fields = try RecordFields(bytes: batch, range: range, label: position)
-        guard let id = try? fields.string("id"), !id.isEmpty else {
-            throw .invalidRequest("\(position) has no \"id\" (a non-empty string is required)")
+        guard id.utf8.count <= 128 else { throw .invalidRequest("\(record.position) has an id longer than 128 bytes") }
+        guard let startedAt = try record.integer(LESSLLM_RECORD_STARTED_AT_MS) else {
+            throw record.problem("started_at_ms is required (Unix milliseconds)")
         }
-        guard id.utf8.count <= 128 else { throw .invalidRequest("\(position) has an id longer than 128 bytes") }
-        fields.label = "\(position) (id \(id))"
-        guard let startedAt = try fields.integer("started_at_ms") else {
-            throw fields.problem("started_at_ms is required (Unix milliseconds)")
-        }
-        let client = try fields.section("client")
-        let route = try fields.section("route")
-        let http = try fields.section("http")
-        let upstream = try http?.section("upstream")
-        let usage = try fields.section("usage")
-        let cost = try fields.section("cost")
-        let timing = try fields.section("timing")
-        let error = try fields.section("error")
         self.id = id
-        self.batch = batch
+        self.batch = record.bytes
         values = [
             .text(id),
             .integer(Int64(startedAt)),
-            .text(try client?.string("dialect")),
-            .text(try route?.string("provider")),
-            .text(try route?.string("upstream_dialect")),
-            .text(try route?.string("requested_model")),
-            .text(try route?.string("upstream_model")),
-            .flag(try route?.bool("converted")),
-            .flag(try fields.bool("stream")),
-            .text(try fields.string("outcome")),
-            .integer(try http?.integer("status")),
-            .integer(try upstream?.integer("status")),
-            .text(try http?.string("method")),
-            .text(try http?.string("path")),
-            .text(try client?.string("ip")),
-            .text(try client?.string("user_agent")),
-            .integer(try http?.integer("request_bytes")),
-            .integer(try http?.integer("response_bytes")),
-            .integer(try usage?.integer("input")),
-            .integer(try usage?.integer("output")),
-            .integer(try usage?.integer("cache_read")),
-            .integer(try usage?.integer("cache_write")),
-            .integer(try usage?.integer("reasoning")),
-            .flag(try usage?.bool("estimated")),
-            .real(try cost?.number("total")),
-            .real(try cost?.number("cache_savings")),
-            .real(try cost?.number("cache_hit_ratio")),
-            .real(try timing?.number("upstream_ttfb_ms")),
-            .real(try timing?.number("ttft_ms")),
-            .real(try timing?.number("tpot_ms")),
-            .real(try timing?.number("total_ms")),
-            .real(try timing?.number("gateway_overhead_ms")),
-            .real(try timing?.number("output_tokens_per_second")),
-            .text(try error?.string("message")),
+            .text(try record.string(LESSLLM_RECORD_CLIENT_DIALECT)),
+            .text(try record.string(LESSLLM_RECORD_PROVIDER)),
+            .text(try record.string(LESSLLM_RECORD_UPSTREAM_DIALECT)),
+            .text(try record.string(LESSLLM_RECORD_REQUESTED_MODEL)),
+            .text(try record.string(LESSLLM_RECORD_UPSTREAM_MODEL)),
+            .flag(try record.bool(LESSLLM_RECORD_CONVERTED)),
+            .flag(try record.bool(LESSLLM_RECORD_STREAM)),
+            .text(try record.string(LESSLLM_RECORD_OUTCOME)),
+            .integer(try record.integer(LESSLLM_RECORD_STATUS)),
+            .integer(try record.integer(LESSLLM_RECORD_UPSTREAM_STATUS)),
+            .text(try record.string(LESSLLM_RECORD_METHOD)),
+            .text(try record.string(LESSLLM_RECORD_PATH)),
+            .text(try record.string(LESSLLM_RECORD_CLIENT_IP)),
+            .text(try record.string(LESSLLM_RECORD_USER_AGENT)),
+            .integer(try record.integer(LESSLLM_RECORD_REQUEST_BYTES)),
+            .integer(try record.integer(LESSLLM_RECORD_RESPONSE_BYTES)),
+            .integer(try record.integer(LESSLLM_RECORD_INPUT_TOKENS)),
+            .integer(try record.integer(LESSLLM_RECORD_OUTPUT_TOKENS)),
+            .integer(try record.integer(LESSLLM_RECORD_CACHE_READ_TOKENS)),
+            .integer(try record.integer(LESSLLM_RECORD_CACHE_WRITE_TOKENS)),
+            .integer(try record.integer(LESSLLM_RECORD_REASONING_TOKENS)),
+            .flag(try record.bool(LESSLLM_RECORD_TOKENS_ESTIMATED)),
+            .real(try record.number(LESSLLM_RECORD_COST_TOTAL)),
+            .real(try record.number(LESSLLM_RECORD_CACHE_SAVINGS)),
+            .real(try record.number(LESSLLM_RECORD_CACHE_HIT_RATIO)),
+            .real(try record.number(LESSLLM_RECORD_UPSTREAM_TTFB_MS)),
+            .real(try record.number(LESSLLM_RECORD_TTFT_MS)),
+            .real(try record.number(LESSLLM_RECORD_TPOT_MS)),
+            .real(try record.number(LESSLLM_RECORD_TOTAL_MS)),
+            .real(try record.number(LESSLLM_RECORD_GATEWAY_OVERHEAD_MS)),
+            .real(try record.number(LESSLLM_RECORD_OUTPUT_TOKENS_PER_SECOND)),
+            .text(try record.string(LESSLLM_RECORD_ERROR_MESSAGE)),
         ]
         jsonParts = [
-            fields.json("request"), fields.json("upstream_request"), fields.json("response"), fields.json("http"),
-            fields.json("timing"), fields.json("usage"), fields.json("cost"), fields.json("raw_events"),
-            fields.json("error"), range,
+            record.json(LESSLLM_RECORD_REQUEST), record.json(LESSLLM_RECORD_UPSTREAM_REQUEST),
+            record.json(LESSLLM_RECORD_RESPONSE), record.json(LESSLLM_RECORD_HTTP), record.json(LESSLLM_RECORD_TIMING),
+            record.json(LESSLLM_RECORD_USAGE), record.json(LESSLLM_RECORD_COST), record.json(LESSLLM_RECORD_RAW_EVENTS),
+            record.json(LESSLLM_RECORD_ERROR), record.json(LESSLLM_RECORD_WHOLE),
         ]
         assert(values.count + jsonParts.count == ExchangeSchema.columns.count)
     }
@@ -103,10 +91,12 @@ struct ExchangeRow {
         if let failure { throw failure }
     }
 
-    /// Reads a `sink:log` body: a JSON array of records.
-    /// - Throws: `PluginError.invalidRequest` for a body that is not a JSON array or any malformed record; the
-    ///   whole batch is refused, so nothing of it is written.
-    static func batch(from body: UnsafeRawBufferPointer) throws(PluginError) -> [ExchangeRow] {
+    /// Reads a `sink:log` body: a JSON array of records, with the host's index of their fields when it sent one
+    /// (`fieldCount` entries per record; empty `fields` when it did not).
+    /// - Throws: `PluginError.invalidRequest` for a body that is not a JSON array, any malformed record, or an
+    ///   index that does not describe the batch; the whole batch is refused, so nothing of it is written.
+    static func batch(from body: UnsafeRawBufferPointer, fields: UnsafeBufferPointer<lessllm_bytes> = .init(start: nil, count: 0),
+                      fieldCount: Int = 0) throws(PluginError) -> [ExchangeRow] {
         let bytes = Array(body)
         let records: [Range<Int>]?
         do {
@@ -118,10 +108,26 @@ struct ExchangeRow {
             let start = bytes.firstIndex { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } ?? 0
             throw .invalidRequest("sink:log expects a JSON array of exchange records, got \(JSONDescription.of(bytes[start...]))")
         }
+        let indexed = fieldCount > 0 && !fields.isEmpty
+        if indexed && fields.count != records.count * fieldCount {
+            throw .invalidRequest("sink:log: the host's record index covers \(fields.count / fieldCount) records, "
+                + "the batch holds \(records.count)")
+        }
         var rows: [ExchangeRow] = []
         rows.reserveCapacity(records.count)
         for (index, record) in records.enumerated() {
-            rows.append(try ExchangeRow(bytes, range: record, index: index, count: records.count))
+            let label = "record \(index + 1) of \(records.count)"
+            guard bytes[record.lowerBound] == UInt8(ascii: "{") else {
+                throw .invalidRequest("\(label) must be a JSON object, got \(JSONDescription.of(bytes[record]))")
+            }
+            let recordIndex = if indexed {
+                try RecordIndex(bytes: bytes, record: record,
+                                given: UnsafeBufferPointer(rebasing: fields[index * fieldCount..<(index + 1) * fieldCount]),
+                                body: body, position: label)
+            } else {
+                try RecordIndex(bytes: bytes, walking: record, position: label)
+            }
+            rows.append(try ExchangeRow(recordIndex))
         }
         return rows
     }

@@ -61,7 +61,7 @@ final class SQLiteSink: SwiftPlugin {
         let answer: String
         switch arguments.op {
         case "sink:log":
-            answer = try store(arguments.body)
+            answer = try store(arguments)
         case "sink:query":
             answer = try respond(to: SinkQuery(parsing: arguments.body))
         default:
@@ -71,8 +71,9 @@ final class SQLiteSink: SwiftPlugin {
         return nil
     }
 
-    private func store(_ body: UnsafeRawBufferPointer) throws(PluginError) -> String {
-        let rows = try ExchangeRow.batch(from: body)
+    private func store(_ arguments: OpenArguments) throws(PluginError) -> String {
+        let rows = try ExchangeRow.batch(from: arguments.body, fields: arguments.recordFields,
+                                         fieldCount: arguments.recordFieldCount)
         let result = try writer.withLock { writer throws(PluginError) in try writer.store(rows) }
         return #"{"stored":\#(result.stored),"skipped":\#(result.skipped)}"#
     }

@@ -94,11 +94,19 @@ public enum PluginExport {
         guard let state, let args, let outState,
               let plugin = Unmanaged<AnyObject>.fromOpaque(state).takeUnretainedValue() as? any SwiftPlugin
         else { return LESSLLM_E_BAD_ARGUMENT }
-        let raw = args.pointee
+        // A host of an earlier minor passes a shorter struct: copy what it has; the fields beyond stay zero.
+        var raw = lessllm_open_args()
+        let given = Int(UnsafeRawPointer(args).load(as: UInt32.self))
+        withUnsafeMutableBytes(of: &raw) {
+            $0.copyMemory(from: UnsafeRawBufferPointer(start: args, count: min(given, $0.count)))
+        }
+        let fieldCount = raw.record_fields == nil ? 0 : raw.record_field_count
         let arguments = OpenArguments(
             op: raw.op.string, body: raw.body.buffer, model: raw.model.string,
             headers: UnsafeBufferPointer(start: raw.headers, count: raw.header_count),
-            exchangeID: raw.exchange_id.string, isStream: raw.flags & UInt32(LESSLLM_OPEN_STREAM) != 0)
+            exchangeID: raw.exchange_id.string, isStream: raw.flags & UInt32(LESSLLM_OPEN_STREAM) != 0,
+            recordFields: UnsafeBufferPointer(start: raw.record_fields, count: raw.record_count * fieldCount),
+            recordFieldCount: fieldCount)
         do {
             let streamState = try plugin.open(stream: stream, arguments: arguments)
             outState.pointee = streamState.map { Unmanaged.passRetained($0 as AnyObject).toOpaque() }

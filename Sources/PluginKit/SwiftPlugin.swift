@@ -40,6 +40,12 @@ public struct OpenArguments {
     public var exchangeID: String
     /// Whether the client asked for a streamed response.
     public var isStream: Bool
+    /// sink:log from a host of ABI 1.1 or later: where the fields of each record lie in `body`, `recordFieldCount`
+    /// entries per record (`LESSLLM_RECORD_*`; {NULL, 0} for a field that is absent or null). Empty otherwise.
+    /// Borrowed.
+    public var recordFields: UnsafeBufferPointer<lessllm_bytes>
+    /// How many fields each record has in `recordFields` (0 when there is no index).
+    public var recordFieldCount: Int
 
     /// The value of the first client header named `name` (case-insensitive), copied.
     public func header(_ name: String) -> String? {

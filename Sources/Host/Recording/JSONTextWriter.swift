@@ -16,6 +16,9 @@ struct JSONTextWriter {
         bytes.reserveCapacity(capacity)
     }
 
+    /// How many bytes are written so far: where the next value starts when it follows a key.
+    var count: Int { bytes.count }
+
     // MARK: - Containers
 
     mutating func beginObject() { open(UInt8(ascii: "{")) }

@@ -1,4 +1,5 @@
 import JSONCore
+import PluginABI
 
 /// Turns a finished trace into the exchange record (docs/exchange-record.md): reconstructs the response, counts
 /// tokens, prices them, computes the timing figures, and redacts every secret. Runs on the recorder's worker
@@ -8,14 +9,14 @@ struct RecordBuilder: Sendable {
     let redactor: HeaderRedactor
     let keepRawEvents: Bool
 
-    /// The record of `trace` as a document (for tests and tools; the recorder uses `recordBytes`).
+    /// The record of `trace` as a document (for tests and tools; the recorder uses `recordText`).
     func record(_ trace: ExchangeTrace) -> JSONValue {
-        (try? JSONValue(parsing: recordBytes(trace))) ?? .null
+        (try? JSONValue(parsing: recordText(trace).bytes)) ?? .null
     }
 
-    /// The record of `trace` as JSON text. The request bodies go in as the exact bytes the client (and the
-    /// gateway) sent when they are JSON — never parsed and serialised again.
-    func recordBytes(_ trace: ExchangeTrace) -> [UInt8] {
+    /// The record of `trace` as JSON text, with its indexed fields located. The request bodies go in as the exact
+    /// bytes the client (and the gateway) sent when they are JSON — never parsed and serialised again.
+    func recordText(_ trace: ExchangeTrace) -> RecordText {
         let clientDialect = trace.clientDialect ?? .openAIChat
         let upstreamDialect = trace.upstreamDialect ?? clientDialect
         let (response, streamContentTimes) = ResponseAnalysis.analyse(
@@ -35,68 +36,88 @@ struct RecordBuilder: Sendable {
             ? ResponseAnalysis.streamError(trace.clientEvents, dialect: clientDialect) : nil
         let (outcome, error) = Self.outcome(trace, streamError: streamError)
 
-        var json = JSONTextWriter(capacity: 2048 + trace.requestBody.count * 2)
-        json.beginObject()
-        json.key("id"); json.string(trace.id)
-        json.key("started_at"); json.string(Timestamp.iso8601(millis: trace.receivedAtWallMillis))
-        json.key("started_at_ms"); json.int(Int(trace.receivedAtWallMillis))
-        json.key("client"); json.beginObject()
-        json.key("dialect"); json.string(clientDialect.rawValue)
-        json.key("ip"); json.string(trace.clientIP)
-        json.key("user_agent"); json.string(trace.userAgent)
-        json.endObject()
-        json.key("route"); json.beginObject()
-        json.key("provider"); json.string(trace.provider)
-        json.key("provider_plugin"); json.string(trace.providerPlugin)
-        json.key("upstream_dialect"); json.string(trace.provider == nil ? nil : upstreamDialect.rawValue)
-        json.key("requested_model"); json.string(trace.requestedModel)
-        json.key("upstream_model"); json.string(trace.upstreamModel)
-        json.key("converted"); json.bool(upstreamDialect != clientDialect)
-        json.endObject()
-        json.key("stream"); json.bool(trace.stream)
-        json.key("outcome"); json.string(outcome)
-        json.key("error"); json.value(error)
-        json.key("http"); writeHTTP(trace, to: &json)
-        json.key("response")
-        if !trace.responseIsEventStream, case .object = response, trace.clientEvents.entries.count == 1 {
-            // A whole JSON body: stored as the client received it (the analysis already checked it parses).
-            json.json(trace.clientEvents.data(of: trace.clientEvents.entries[0]))
-        } else {
-            json.value(response ?? .null)
+        var record = RecordText(capacity: 2048 + trace.requestBody.count * 2)
+        record.json.beginObject()
+        record.member("id", field: LESSLLM_RECORD_ID) { $0.json.string(trace.id) }
+        record.json.key("started_at"); record.json.string(Timestamp.iso8601(millis: trace.receivedAtWallMillis))
+        record.member("started_at_ms", field: LESSLLM_RECORD_STARTED_AT_MS) {
+            $0.json.int(Int(trace.receivedAtWallMillis))
+        }
+        record.json.key("client"); record.json.beginObject()
+        record.member("dialect", field: LESSLLM_RECORD_CLIENT_DIALECT) { $0.json.string(clientDialect.rawValue) }
+        record.member("ip", field: LESSLLM_RECORD_CLIENT_IP) { $0.json.string(trace.clientIP) }
+        record.member("user_agent", field: LESSLLM_RECORD_USER_AGENT) { $0.json.string(trace.userAgent) }
+        record.json.endObject()
+        record.json.key("route"); record.json.beginObject()
+        record.member("provider", field: LESSLLM_RECORD_PROVIDER) { $0.json.string(trace.provider) }
+        record.json.key("provider_plugin"); record.json.string(trace.providerPlugin)
+        record.member("upstream_dialect", field: LESSLLM_RECORD_UPSTREAM_DIALECT) {
+            $0.json.string(trace.provider == nil ? nil : upstreamDialect.rawValue)
+        }
+        record.member("requested_model", field: LESSLLM_RECORD_REQUESTED_MODEL) { $0.json.string(trace.requestedModel) }
+        record.member("upstream_model", field: LESSLLM_RECORD_UPSTREAM_MODEL) { $0.json.string(trace.upstreamModel) }
+        record.member("converted", field: LESSLLM_RECORD_CONVERTED) { $0.json.bool(upstreamDialect != clientDialect) }
+        record.json.endObject()
+        record.member("stream", field: LESSLLM_RECORD_STREAM) { $0.json.bool(trace.stream) }
+        record.member("outcome", field: LESSLLM_RECORD_OUTCOME) { $0.json.string(outcome) }
+        record.member("error", field: LESSLLM_RECORD_ERROR) { Self.write(error: error, to: &$0) }
+        record.member("http", field: LESSLLM_RECORD_HTTP) { writeHTTP(trace, to: &$0) }
+        record.member("response", field: LESSLLM_RECORD_RESPONSE) {
+            if !trace.responseIsEventStream, case .object = response, trace.clientEvents.entries.count == 1 {
+                // A whole JSON body: stored as the client received it (the analysis already checked it parses).
+                $0.json.json(trace.clientEvents.data(of: trace.clientEvents.entries[0]))
+            } else {
+                $0.json.value(response ?? .null)
+            }
         }
         if trace.clientEvents.overflowed || trace.upstreamEvents.overflowed {
-            json.key("response_truncated_at_bytes"); json.int(EventLog.byteLimit)
+            record.json.key("response_truncated_at_bytes"); record.json.int(EventLog.byteLimit)
         }
-        json.key("raw_events")
-        if keepRawEvents { writeRawEvents(trace, to: &json) } else { json.null() }
-        json.key("timing"); Self.write(timing, to: &json)
-        json.key("usage")
-        if let usage { Self.write(usage, to: &json) } else { json.null() }
-        json.key("cost")
-        if let cost { Self.write(cost, to: &json) } else { json.null() }
-        json.endObject()
-        var bytes = json.bytes
-        bytes.removeLast()  // the closing brace: the request bodies are appended as they are
-        Self.appendMember("request", trace.requestBody, to: &bytes)
-        if let upstream = trace.upstreamRequestBody, upstream != trace.requestBody {
-            Self.appendMember("upstream_request", upstream, to: &bytes)
-        } else {
-            bytes.append(contentsOf: #","upstream_request":null"#.utf8)
+        record.member("raw_events", field: LESSLLM_RECORD_RAW_EVENTS) {
+            if keepRawEvents { writeRawEvents(trace, to: &$0.json) } else { $0.json.null() }
         }
-        bytes.append(UInt8(ascii: "}"))
-        return bytes
+        record.member("timing", field: LESSLLM_RECORD_TIMING) { Self.write(timing, to: &$0) }
+        record.member("usage", field: LESSLLM_RECORD_USAGE) {
+            if let usage { Self.write(usage, to: &$0) } else { $0.json.null() }
+        }
+        record.member("cost", field: LESSLLM_RECORD_COST) {
+            if let cost { Self.write(cost, to: &$0) } else { $0.json.null() }
+        }
+        record.member("request", field: LESSLLM_RECORD_REQUEST) { Self.write(body: trace.requestBody, to: &$0.json) }
+        record.member("upstream_request", field: LESSLLM_RECORD_UPSTREAM_REQUEST) {
+            if let upstream = trace.upstreamRequestBody, upstream != trace.requestBody {
+                Self.write(body: upstream, to: &$0.json)
+            } else {
+                $0.json.null()
+            }
+        }
+        record.json.endObject()
+        record.finish()
+        return record
     }
 
-    /// Appends `,"key":<body>` — the body's own bytes when they are valid JSON, else the body as a JSON string.
-    private static func appendMember(_ key: String, _ body: [UInt8], to bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: ","))
-        JSONString.encode(key, into: &bytes)
-        bytes.append(UInt8(ascii: ":"))
+    /// A request body: its own bytes when they are valid JSON, else the body as a JSON string.
+    private static func write(body: [UInt8], to json: inout JSONTextWriter) {
         if !body.isEmpty, (try? JSONScanner.validate(body)) != nil {
-            bytes.append(contentsOf: body)
+            json.json(body)
         } else {
-            JSONString.encode(String(decoding: body, as: UTF8.self), into: &bytes)
+            json.string(String(decoding: body, as: UTF8.self))
         }
+    }
+
+    /// The record's `error`: null, or an object whose `message` is indexed.
+    private static func write(error: JSONValue, to record: inout RecordText) {
+        guard case .object(let members) = error else { return record.json.value(error) }
+        record.json.beginObject()
+        for (key, value) in members {
+            if key == "message" {
+                record.member("message", field: LESSLLM_RECORD_ERROR_MESSAGE) { $0.json.value(value) }
+            } else {
+                record.json.key(text: key)
+                record.json.value(value)
+            }
+        }
+        record.json.endObject()
     }
 
     // MARK: - Parts
@@ -136,27 +157,31 @@ struct RecordBuilder: Sendable {
         return TokenUsage(input: input, output: output, estimated: true)
     }
 
-    private func writeHTTP(_ trace: ExchangeTrace, to json: inout JSONTextWriter) {
-        json.beginObject()
-        json.key("method"); json.string(trace.method)
-        json.key("path"); json.string(trace.path)
-        json.key("status"); json.int(trace.responseStatus)
-        json.key("request_headers"); Self.write(headers: trace.requestHeaders, redactedBy: redactor, to: &json)
-        json.key("response_headers"); Self.write(headers: trace.responseHeaders, redactedBy: redactor, to: &json)
-        json.key("request_bytes"); json.int(trace.requestBody.count)
-        json.key("response_bytes"); json.int(trace.responseBytes)
-        json.key("upstream")
+    private func writeHTTP(_ trace: ExchangeTrace, to record: inout RecordText) {
+        record.json.beginObject()
+        record.member("method", field: LESSLLM_RECORD_METHOD) { $0.json.string(trace.method) }
+        record.member("path", field: LESSLLM_RECORD_PATH) { $0.json.string(trace.path) }
+        record.member("status", field: LESSLLM_RECORD_STATUS) { $0.json.int(trace.responseStatus) }
+        record.json.key("request_headers")
+        Self.write(headers: trace.requestHeaders, redactedBy: redactor, to: &record.json)
+        record.json.key("response_headers")
+        Self.write(headers: trace.responseHeaders, redactedBy: redactor, to: &record.json)
+        record.member("request_bytes", field: LESSLLM_RECORD_REQUEST_BYTES) { $0.json.int(trace.requestBody.count) }
+        record.member("response_bytes", field: LESSLLM_RECORD_RESPONSE_BYTES) { $0.json.int(trace.responseBytes) }
+        record.json.key("upstream")
         if let url = trace.upstreamURL {
-            json.beginObject()
-            json.key("url"); json.string(redactor.redact(url: url))
-            json.key("status"); json.int(trace.upstreamStatus)
-            json.key("request_headers"); Self.write(headers: trace.upstreamRequestHeaders, redactedBy: redactor, to: &json)
-            json.key("response_headers"); Self.write(headers: trace.upstreamResponseHeaders, redactedBy: redactor, to: &json)
-            json.endObject()
+            record.json.beginObject()
+            record.json.key("url"); record.json.string(redactor.redact(url: url))
+            record.member("status", field: LESSLLM_RECORD_UPSTREAM_STATUS) { $0.json.int(trace.upstreamStatus) }
+            record.json.key("request_headers")
+            Self.write(headers: trace.upstreamRequestHeaders, redactedBy: redactor, to: &record.json)
+            record.json.key("response_headers")
+            Self.write(headers: trace.upstreamResponseHeaders, redactedBy: redactor, to: &record.json)
+            record.json.endObject()
         } else {
-            json.null()
+            record.json.null()
         }
-        json.endObject()
+        record.json.endObject()
     }
 
     private func writeRawEvents(_ trace: ExchangeTrace, to json: inout JSONTextWriter) {
@@ -234,66 +259,72 @@ struct RecordBuilder: Sendable {
         }
     }
 
-    static func write(_ usage: TokenUsage, to json: inout JSONTextWriter) {
-        json.beginObject()
-        json.key("input"); json.int(usage.input)
-        json.key("output"); json.int(usage.output)
-        json.key("cache_read"); json.int(usage.cacheRead)
-        json.key("cache_write"); json.int(usage.cacheWrite)
-        json.key("reasoning"); json.int(usage.reasoning)
-        json.key("estimated"); json.bool(usage.estimated)
-        json.endObject()
+    static func write(_ usage: TokenUsage, to record: inout RecordText) {
+        record.json.beginObject()
+        record.member("input", field: LESSLLM_RECORD_INPUT_TOKENS) { $0.json.int(usage.input) }
+        record.member("output", field: LESSLLM_RECORD_OUTPUT_TOKENS) { $0.json.int(usage.output) }
+        record.member("cache_read", field: LESSLLM_RECORD_CACHE_READ_TOKENS) { $0.json.int(usage.cacheRead) }
+        record.member("cache_write", field: LESSLLM_RECORD_CACHE_WRITE_TOKENS) { $0.json.int(usage.cacheWrite) }
+        record.member("reasoning", field: LESSLLM_RECORD_REASONING_TOKENS) { $0.json.int(usage.reasoning) }
+        record.member("estimated", field: LESSLLM_RECORD_TOKENS_ESTIMATED) { $0.json.bool(usage.estimated) }
+        record.json.endObject()
     }
 
-    static func write(_ cost: Cost, to json: inout JSONTextWriter) {
+    static func write(_ cost: Cost, to record: inout RecordText) {
         let price = cost.price
         // Money is stored to a trillionth of a dollar, so binary floating-point noise never shows in a total.
         func money(_ value: Double) -> Double { (value * 1e12).rounded() / 1e12 }
-        json.beginObject()
-        json.key("total"); json.double(money(cost.total))
-        json.key("input"); json.double(money(cost.input))
-        json.key("output"); json.double(money(cost.output))
-        json.key("cache_read"); json.double(money(cost.cacheRead))
-        json.key("cache_write"); json.double(money(cost.cacheWrite))
-        json.key("price"); json.beginObject()
-        json.key("pattern"); json.string(price.pattern)
-        json.key("source"); json.string(price.source.rawValue)
-        json.key("input"); json.double(price.input)
-        json.key("output"); json.double(price.output)
-        json.key("cache_read"); json.double(price.cacheRead)
-        json.key("cache_write"); json.double(price.cacheWrite)
-        json.endObject()
-        json.key("cache_hit_ratio"); json.double(cost.cacheHitRatio)
-        json.key("cache_savings"); json.double(money(cost.cacheSavings))
-        json.endObject()
+        record.json.beginObject()
+        record.member("total", field: LESSLLM_RECORD_COST_TOTAL) { $0.json.double(money(cost.total)) }
+        record.json.key("input"); record.json.double(money(cost.input))
+        record.json.key("output"); record.json.double(money(cost.output))
+        record.json.key("cache_read"); record.json.double(money(cost.cacheRead))
+        record.json.key("cache_write"); record.json.double(money(cost.cacheWrite))
+        record.json.key("price"); record.json.beginObject()
+        record.json.key("pattern"); record.json.string(price.pattern)
+        record.json.key("source"); record.json.string(price.source.rawValue)
+        record.json.key("input"); record.json.double(price.input)
+        record.json.key("output"); record.json.double(price.output)
+        record.json.key("cache_read"); record.json.double(price.cacheRead)
+        record.json.key("cache_write"); record.json.double(price.cacheWrite)
+        record.json.endObject()
+        record.member("cache_hit_ratio", field: LESSLLM_RECORD_CACHE_HIT_RATIO) { $0.json.double(cost.cacheHitRatio) }
+        record.member("cache_savings", field: LESSLLM_RECORD_CACHE_SAVINGS) {
+            $0.json.double(money(cost.cacheSavings))
+        }
+        record.json.endObject()
     }
 
-    static func write(_ timing: ExchangeTiming, to json: inout JSONTextWriter) {
-        json.beginObject()
-        json.key("upstream_ttfb_ms"); json.milliseconds(timing.upstreamTTFB)
-        json.key("ttft_ms"); json.milliseconds(timing.ttft)
-        json.key("tpot_ms"); json.milliseconds(timing.tpot)
-        json.key("output_tokens_per_second"); json.milliseconds(timing.outputTokensPerSecond)
-        json.key("total_ms"); json.milliseconds(timing.total)
-        json.key("gateway_overhead_ms"); json.milliseconds(timing.gatewayOverhead)
-        json.key("pre_upstream_ms"); json.milliseconds(timing.preUpstream)
-        json.key("relay_mean_ms"); json.milliseconds(timing.relayMean)
-        json.key("relay_max_ms"); json.milliseconds(timing.relayMax)
-        json.key("gap_ms")
-        if let gaps = timing.gaps {
-            json.beginObject()
-            json.key("p50"); json.milliseconds(gaps.p50)
-            json.key("p90"); json.milliseconds(gaps.p90)
-            json.key("p99"); json.milliseconds(gaps.p99)
-            json.key("max"); json.milliseconds(gaps.max)
-            json.endObject()
-        } else {
-            json.null()
+    static func write(_ timing: ExchangeTiming, to record: inout RecordText) {
+        record.json.beginObject()
+        record.member("upstream_ttfb_ms", field: LESSLLM_RECORD_UPSTREAM_TTFB_MS) { $0.json.milliseconds(timing.upstreamTTFB) }
+        record.member("ttft_ms", field: LESSLLM_RECORD_TTFT_MS) { $0.json.milliseconds(timing.ttft) }
+        record.member("tpot_ms", field: LESSLLM_RECORD_TPOT_MS) { $0.json.milliseconds(timing.tpot) }
+        record.member("output_tokens_per_second", field: LESSLLM_RECORD_OUTPUT_TOKENS_PER_SECOND) {
+            $0.json.milliseconds(timing.outputTokensPerSecond)
         }
-        json.key("token_times_ms"); json.beginArray()
-        for time in timing.tokenTimes { json.milliseconds(time) }
-        json.endArray()
-        json.endObject()
+        record.member("total_ms", field: LESSLLM_RECORD_TOTAL_MS) { $0.json.milliseconds(timing.total) }
+        record.member("gateway_overhead_ms", field: LESSLLM_RECORD_GATEWAY_OVERHEAD_MS) {
+            $0.json.milliseconds(timing.gatewayOverhead)
+        }
+        record.json.key("pre_upstream_ms"); record.json.milliseconds(timing.preUpstream)
+        record.json.key("relay_mean_ms"); record.json.milliseconds(timing.relayMean)
+        record.json.key("relay_max_ms"); record.json.milliseconds(timing.relayMax)
+        record.json.key("gap_ms")
+        if let gaps = timing.gaps {
+            record.json.beginObject()
+            record.json.key("p50"); record.json.milliseconds(gaps.p50)
+            record.json.key("p90"); record.json.milliseconds(gaps.p90)
+            record.json.key("p99"); record.json.milliseconds(gaps.p99)
+            record.json.key("max"); record.json.milliseconds(gaps.max)
+            record.json.endObject()
+        } else {
+            record.json.null()
+        }
+        record.json.key("token_times_ms"); record.json.beginArray()
+        for time in timing.tokenTimes { record.json.milliseconds(time) }
+        record.json.endArray()
+        record.json.endObject()
     }
 }
 

@@ -172,16 +172,21 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
 
     /// Builds the records of `traces` and hands them to every sink; false if any sink failed.
     private func deliver(_ traces: [ExchangeTrace]) -> Bool {
-        var body: [UInt8] = [UInt8(ascii: "[")]
+        var request = OpenRequest(op: "sink:log", body: [UInt8(ascii: "[")])
+        request.recordFields.reserveCapacity(traces.count * Int(LESSLLM_RECORD_FIELD_COUNT))
         for (index, trace) in traces.enumerated() {
-            if index > 0 { body.append(UInt8(ascii: ",")) }
-            body.append(contentsOf: builder.recordBytes(trace))
+            if index > 0 { request.body.append(UInt8(ascii: ",")) }
+            let record = builder.recordText(trace)
+            let offset = request.body.count
+            request.body.append(contentsOf: record.bytes)
+            // The index points into the whole batch.
+            request.recordFields.append(contentsOf: record.fields.lazy.map { $0.map { $0.lowerBound + offset..<$0.upperBound + offset } })
         }
-        body.append(UInt8(ascii: "]"))
+        request.body.append(UInt8(ascii: "]"))
         var allStored = true
         for sink in sinks {
             do {
-                _ = try OneShotOperation.run(sink, OpenRequest(op: "sink:log", body: body))
+                _ = try OneShotOperation.run(sink, request)
             } catch {
                 allStored = false
                 logger.error("sink refused a batch of records; they stay in the journal",

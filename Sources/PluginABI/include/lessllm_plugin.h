@@ -1,5 +1,5 @@
 /*
- * lessllm_plugin.h — the LessLLM plugin ABI, version 1.0.
+ * lessllm_plugin.h — the LessLLM plugin ABI, version 1.1.
  *
  * A LessLLM plugin is a shared library that exports one function, `lessllm_plugin_entry_v1`, returning a static
  * table (`lessllm_plugin`). The host (the `lessllm` gateway) loads it with dlopen(RTLD_NOW | RTLD_LOCAL), checks
@@ -53,7 +53,7 @@ extern "C" {
 /** Breaking changes bump the major and rename the entry symbol. */
 #define LESSLLM_ABI_MAJOR 1u
 /** Appended fields, functions or constants bump the minor. */
-#define LESSLLM_ABI_MINOR 0u
+#define LESSLLM_ABI_MINOR 1u
 /** The one symbol the host resolves in a plugin library. */
 #define LESSLLM_ENTRY_SYMBOL "lessllm_plugin_entry_v1"
 
@@ -163,6 +163,13 @@ typedef struct lessllm_event {
  *   - model: the upstream model name chosen by the route (empty for sinks).
  *   - headers: the client's request headers, with credentials (authorization, x-api-key, cookies…) removed.
  *   - exchange_id: the unique, time-ordered id of this exchange (empty for sinks).
+ *   - record_fields (ABI 1.1; read it only when `size` covers it): for sink:log, where the fields of every record
+ *     lie in `body`, so a sink can store them without walking the JSON; NULL (and the counts 0) for other ops.
+ *     It holds record_count × record_field_count entries, record after record: entry
+ *     [r * record_field_count + f] is the JSON text of field f (LESSLLM_RECORD_*) of record r, pointing into
+ *     `body` — exactly what json_find returns for the field's path (strings keep their quotes) — or {NULL, 0} when
+ *     the field is absent or null. record_count is the number of records in the batch; record_field_count is the
+ *     host's LESSLLM_RECORD_FIELD_COUNT (a sink built against a later minor treats the fields beyond it as absent).
  * OWNERSHIP: host.  LIFETIME: until open returns (copy what you keep).  THREAD: n/a.
  */
 typedef struct lessllm_open_args {
@@ -177,7 +184,61 @@ typedef struct lessllm_open_args {
     const lessllm_header *headers;
     size_t header_count;
     lessllm_bytes exchange_id;
+    /* ABI 1.1 */
+    const lessllm_bytes *record_fields;
+    size_t record_count;
+    size_t record_field_count;
 } lessllm_open_args;
+
+/**
+ * The fields of an exchange record (docs/exchange-record.md) indexed in a sink:log batch (ABI 1.1), with the path
+ * of each; LESSLLM_RECORD_WHOLE is the record itself. New fields are only appended, in a new minor.
+ */
+#define LESSLLM_RECORD_WHOLE 0
+#define LESSLLM_RECORD_ID 1                        /* id                              */
+#define LESSLLM_RECORD_STARTED_AT_MS 2             /* started_at_ms                   */
+#define LESSLLM_RECORD_CLIENT_DIALECT 3            /* client.dialect                  */
+#define LESSLLM_RECORD_CLIENT_IP 4                 /* client.ip                       */
+#define LESSLLM_RECORD_USER_AGENT 5                /* client.user_agent               */
+#define LESSLLM_RECORD_PROVIDER 6                  /* route.provider                  */
+#define LESSLLM_RECORD_UPSTREAM_DIALECT 7          /* route.upstream_dialect          */
+#define LESSLLM_RECORD_REQUESTED_MODEL 8           /* route.requested_model           */
+#define LESSLLM_RECORD_UPSTREAM_MODEL 9            /* route.upstream_model            */
+#define LESSLLM_RECORD_CONVERTED 10                /* route.converted                 */
+#define LESSLLM_RECORD_STREAM 11                   /* stream                          */
+#define LESSLLM_RECORD_OUTCOME 12                  /* outcome                         */
+#define LESSLLM_RECORD_ERROR 13                    /* error                           */
+#define LESSLLM_RECORD_ERROR_MESSAGE 14            /* error.message                   */
+#define LESSLLM_RECORD_HTTP 15                     /* http                            */
+#define LESSLLM_RECORD_METHOD 16                   /* http.method                     */
+#define LESSLLM_RECORD_PATH 17                     /* http.path                       */
+#define LESSLLM_RECORD_STATUS 18                   /* http.status                     */
+#define LESSLLM_RECORD_REQUEST_BYTES 19            /* http.request_bytes              */
+#define LESSLLM_RECORD_RESPONSE_BYTES 20           /* http.response_bytes             */
+#define LESSLLM_RECORD_UPSTREAM_STATUS 21          /* http.upstream.status            */
+#define LESSLLM_RECORD_RESPONSE 22                 /* response                        */
+#define LESSLLM_RECORD_RAW_EVENTS 23               /* raw_events                      */
+#define LESSLLM_RECORD_TIMING 24                   /* timing                          */
+#define LESSLLM_RECORD_UPSTREAM_TTFB_MS 25         /* timing.upstream_ttfb_ms         */
+#define LESSLLM_RECORD_TTFT_MS 26                  /* timing.ttft_ms                  */
+#define LESSLLM_RECORD_TPOT_MS 27                  /* timing.tpot_ms                  */
+#define LESSLLM_RECORD_OUTPUT_TOKENS_PER_SECOND 28 /* timing.output_tokens_per_second */
+#define LESSLLM_RECORD_TOTAL_MS 29                 /* timing.total_ms                 */
+#define LESSLLM_RECORD_GATEWAY_OVERHEAD_MS 30      /* timing.gateway_overhead_ms      */
+#define LESSLLM_RECORD_USAGE 31                    /* usage                           */
+#define LESSLLM_RECORD_INPUT_TOKENS 32             /* usage.input                     */
+#define LESSLLM_RECORD_OUTPUT_TOKENS 33            /* usage.output                    */
+#define LESSLLM_RECORD_CACHE_READ_TOKENS 34        /* usage.cache_read                */
+#define LESSLLM_RECORD_CACHE_WRITE_TOKENS 35       /* usage.cache_write               */
+#define LESSLLM_RECORD_REASONING_TOKENS 36         /* usage.reasoning                 */
+#define LESSLLM_RECORD_TOKENS_ESTIMATED 37         /* usage.estimated                 */
+#define LESSLLM_RECORD_COST 38                     /* cost                            */
+#define LESSLLM_RECORD_COST_TOTAL 39               /* cost.total                      */
+#define LESSLLM_RECORD_CACHE_SAVINGS 40            /* cost.cache_savings              */
+#define LESSLLM_RECORD_CACHE_HIT_RATIO 41          /* cost.cache_hit_ratio            */
+#define LESSLLM_RECORD_REQUEST 42                  /* request                         */
+#define LESSLLM_RECORD_UPSTREAM_REQUEST 43         /* upstream_request                */
+#define LESSLLM_RECORD_FIELD_COUNT 44
 
 /**
  * An upstream HTTP request, described by a provider and sent by the host. The host adds the provider instance's

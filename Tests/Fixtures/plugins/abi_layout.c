@@ -15,6 +15,8 @@ int main(void) {
     OFFSET(lessllm_open_args, abi_minor); OFFSET(lessllm_open_args, flags); OFFSET(lessllm_open_args, reserved);
     OFFSET(lessllm_open_args, op); OFFSET(lessllm_open_args, body); OFFSET(lessllm_open_args, model);
     OFFSET(lessllm_open_args, headers); OFFSET(lessllm_open_args, header_count); OFFSET(lessllm_open_args, exchange_id);
+    OFFSET(lessllm_open_args, record_fields); OFFSET(lessllm_open_args, record_count);
+    OFFSET(lessllm_open_args, record_field_count);
     SIZE(lessllm_http_request); OFFSET(lessllm_http_request, size); OFFSET(lessllm_http_request, abi_major);
     OFFSET(lessllm_http_request, abi_minor); OFFSET(lessllm_http_request, method); OFFSET(lessllm_http_request, url);
     OFFSET(lessllm_http_request, headers); OFFSET(lessllm_http_request, header_count); OFFSET(lessllm_http_request, body);

@@ -59,7 +59,7 @@ struct CommandLineTests {
                                         TestPaths.plugin("SQLiteSink")])
         #expect(rows.map { $0[1] } == ["dev.lessllm.provider.openai", "dev.lessllm.provider.anthropic",
                                         "dev.lessllm.sink.sqlite"])
-        #expect(rows.allSatisfy { $0[3] == "1.0" })
+        #expect(rows.allSatisfy { $0[3] == "1.1" })  // the ABI each plugin was built against
         #expect(rows.map { $0[4] } == ["provider", "provider", "sink"])
         #expect(rows.map { Array($0[5...]) } == [["provider:openai.chat"], ["provider:anthropic.messages"],
                                                   ["sink:log", "sink:query"]])
@@ -182,7 +182,7 @@ struct CommandLineTests {
         let config = try TestConfig.write(in: folder, pluginsFolder: plugins, body: Self.providerBody)
         let result = try lessllm("server", "--config", config.path)
         expectCleanFailure(result)
-        #expect(result.stderr == "error: \(broken): ABI major mismatch: the plugin table was built for ABI 2.0, "
+        #expect(result.stderr == "error: \(broken): ABI major mismatch: the plugin table was built for ABI 2.1, "
             + "this host speaks ABI 1.x\n")
         #expect(result.stdout.isEmpty)
     }

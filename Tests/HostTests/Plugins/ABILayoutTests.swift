@@ -2,9 +2,10 @@ import Foundation
 import PluginABI
 import Testing
 
-/// Pins the binary layout of ABI 1.0: a change here breaks every compiled plugin, so it must be deliberate
-/// (a new major) or an append (a new minor, with these numbers left as they are).
-@Suite("ABI 1.0 layout")
+/// Pins the binary layout of ABI 1.1: a change here breaks every compiled plugin, so it must be deliberate
+/// (a new major) or an append (a new minor, with these numbers left as they are). 1.1 appended the record index to
+/// `lessllm_open_args` (96 → 120 bytes); every 1.0 offset is unchanged.
+@Suite("ABI 1.1 layout")
 struct ABILayoutTests {
     /// The pinned layout: struct sizes and field offsets on LP64 (x86_64, arm64).
     static let pinned: [String: Int] = [
@@ -12,10 +13,12 @@ struct ABILayoutTests {
         "sizeof(lessllm_header)": 32, "lessllm_header.name": 0, "lessllm_header.value": 16,
         "sizeof(lessllm_event)": 56, "lessllm_event.size": 0, "lessllm_event.abi_major": 4,
         "lessllm_event.abi_minor": 6, "lessllm_event.type": 8, "lessllm_event.data": 24, "lessllm_event.raw": 40,
-        "sizeof(lessllm_open_args)": 96, "lessllm_open_args.size": 0, "lessllm_open_args.abi_major": 4,
+        "sizeof(lessllm_open_args)": 120, "lessllm_open_args.size": 0, "lessllm_open_args.abi_major": 4,
         "lessllm_open_args.abi_minor": 6, "lessllm_open_args.flags": 8, "lessllm_open_args.reserved": 12,
         "lessllm_open_args.op": 16, "lessllm_open_args.body": 32, "lessllm_open_args.model": 48,
         "lessllm_open_args.headers": 64, "lessllm_open_args.header_count": 72, "lessllm_open_args.exchange_id": 80,
+        "lessllm_open_args.record_fields": 96, "lessllm_open_args.record_count": 104,
+        "lessllm_open_args.record_field_count": 112,
         "sizeof(lessllm_http_request)": 72, "lessllm_http_request.size": 0, "lessllm_http_request.abi_major": 4,
         "lessllm_http_request.abi_minor": 6, "lessllm_http_request.method": 8, "lessllm_http_request.url": 24,
         "lessllm_http_request.headers": 40, "lessllm_http_request.header_count": 48, "lessllm_http_request.body": 56,
@@ -65,6 +68,8 @@ struct ABILayoutTests {
             "lessllm_open_args.flags": offset(\lessllm_open_args.flags),
             "lessllm_open_args.header_count": offset(\lessllm_open_args.header_count),
             "lessllm_open_args.exchange_id": offset(\lessllm_open_args.exchange_id),
+            "lessllm_open_args.record_fields": offset(\lessllm_open_args.record_fields),
+            "lessllm_open_args.record_field_count": offset(\lessllm_open_args.record_field_count),
             "sizeof(lessllm_http_request)": MemoryLayout<lessllm_http_request>.size,
             "lessllm_http_request.body": offset(\lessllm_http_request.body),
             "sizeof(lessllm_host)": MemoryLayout<lessllm_host>.size,
@@ -83,7 +88,7 @@ struct ABILayoutTests {
 
     @Test("the ABI version and the constants plugins switch on are pinned")
     func versionAndConstants() {
-        #expect(LESSLLM_ABI_MAJOR == 1 && LESSLLM_ABI_MINOR == 0)
+        #expect(LESSLLM_ABI_MAJOR == 1 && LESSLLM_ABI_MINOR == 1)
         #expect(LESSLLM_ENTRY_SYMBOL == "lessllm_plugin_entry_v1")
         let statuses: [lessllm_status] = [
             LESSLLM_OK, LESSLLM_E_INVALID_REQUEST, LESSLLM_E_UNSUPPORTED, LESSLLM_E_NOT_FOUND, LESSLLM_E_AUTH,
@@ -92,5 +97,23 @@ struct ABILayoutTests {
         ]
         #expect(statuses == Array(0...12))
         #expect([LESSLLM_KIND_PROVIDER, LESSLLM_KIND_CONVERTER, LESSLLM_KIND_SINK] == [1, 2, 4])
+        let recordFields: [Int32] = [
+            LESSLLM_RECORD_WHOLE, LESSLLM_RECORD_ID, LESSLLM_RECORD_STARTED_AT_MS, LESSLLM_RECORD_CLIENT_DIALECT,
+            LESSLLM_RECORD_CLIENT_IP, LESSLLM_RECORD_USER_AGENT, LESSLLM_RECORD_PROVIDER,
+            LESSLLM_RECORD_UPSTREAM_DIALECT, LESSLLM_RECORD_REQUESTED_MODEL, LESSLLM_RECORD_UPSTREAM_MODEL,
+            LESSLLM_RECORD_CONVERTED, LESSLLM_RECORD_STREAM, LESSLLM_RECORD_OUTCOME, LESSLLM_RECORD_ERROR,
+            LESSLLM_RECORD_ERROR_MESSAGE, LESSLLM_RECORD_HTTP, LESSLLM_RECORD_METHOD, LESSLLM_RECORD_PATH,
+            LESSLLM_RECORD_STATUS, LESSLLM_RECORD_REQUEST_BYTES, LESSLLM_RECORD_RESPONSE_BYTES,
+            LESSLLM_RECORD_UPSTREAM_STATUS, LESSLLM_RECORD_RESPONSE, LESSLLM_RECORD_RAW_EVENTS, LESSLLM_RECORD_TIMING,
+            LESSLLM_RECORD_UPSTREAM_TTFB_MS, LESSLLM_RECORD_TTFT_MS, LESSLLM_RECORD_TPOT_MS,
+            LESSLLM_RECORD_OUTPUT_TOKENS_PER_SECOND, LESSLLM_RECORD_TOTAL_MS, LESSLLM_RECORD_GATEWAY_OVERHEAD_MS,
+            LESSLLM_RECORD_USAGE, LESSLLM_RECORD_INPUT_TOKENS, LESSLLM_RECORD_OUTPUT_TOKENS,
+            LESSLLM_RECORD_CACHE_READ_TOKENS, LESSLLM_RECORD_CACHE_WRITE_TOKENS, LESSLLM_RECORD_REASONING_TOKENS,
+            LESSLLM_RECORD_TOKENS_ESTIMATED, LESSLLM_RECORD_COST, LESSLLM_RECORD_COST_TOTAL,
+            LESSLLM_RECORD_CACHE_SAVINGS, LESSLLM_RECORD_CACHE_HIT_RATIO, LESSLLM_RECORD_REQUEST,
+            LESSLLM_RECORD_UPSTREAM_REQUEST,
+        ]
+        #expect(recordFields == Array(0..<44))
+        #expect(LESSLLM_RECORD_FIELD_COUNT == 44)
     }
 }

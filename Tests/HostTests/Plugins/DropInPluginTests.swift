@@ -29,7 +29,7 @@ struct DropInPluginTests {
         let listing = try Subprocess.run(TestPaths.lessllm, ["plugins", "--config", config.path])
         let row = try #require(listing.stdout.split(separator: "\n").first { $0.contains(path) })
         #expect(row.split(separator: " ", omittingEmptySubsequences: true).dropFirst().map(String.init)
-            == ["dev.lessllm.example.echo", "1.0.0", "1.0", "provider", "provider:openai.chat",
+            == ["dev.lessllm.example.echo", "1.0.0", "1.1", "provider", "provider:openai.chat",
                 "provider:anthropic.messages"])
         #expect(try Subprocess.run(TestPaths.lessllm, ["check", "--config", config.path]).status == 0)
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PluginABI
 import Testing
 
 @testable import Host
@@ -34,7 +35,7 @@ struct PluginLoaderTests {
         let plugin = try LoadedPlugin.load(path: path)
         #expect(plugin.info == PluginInfo(
             id: "test.lessllm.plugin", name: "Test plugin", version: "9.9.9", description: "for tests",
-            kinds: .provider, ops: ["provider:openai.chat"], abiMajor: 1, abiMinor: 0))
+            kinds: .provider, ops: ["provider:openai.chat"], abiMajor: 1, abiMinor: Int(LESSLLM_ABI_MINOR)))
         #expect(plugin.path == path)
     }
 
@@ -72,7 +73,7 @@ struct PluginLoaderTests {
     func wrongMajor() throws {
         let path = try build("major2", ["TABLE_MAJOR=2"])
         #expect(loadError(path)?.description
-            == "\(path): ABI major mismatch: the plugin table was built for ABI 2.0, this host speaks ABI 1.x")
+            == "\(path): ABI major mismatch: the plugin table was built for ABI 2.1, this host speaks ABI 1.x")
     }
 
     @Test("a table smaller than ABI 1.0's is refused")

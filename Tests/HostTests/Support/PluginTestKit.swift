@@ -56,7 +56,8 @@ struct PluginHarness {
 
     /// Opens a stream on `op` with `body`; returns the stream context, what it produced and what it asked for.
     func open(
-        op: String, body: String, model: String = "m", headers: [(String, String)] = [], stream: Bool = false
+        op: String, body: String, model: String = "m", headers: [(String, String)] = [], stream: Bool = false,
+        recordFields: [Range<Int>?] = []
     ) -> (PluginStreamContext, RecordingDownstream, CapturingRequester) {
         let downstream = RecordingDownstream()
         let requester = CapturingRequester()
@@ -67,7 +68,7 @@ struct PluginHarness {
         }
         let context = PluginStreamContext(instance: instance, downstream: downstream, input: input)
         context.open(OpenRequest(op: op, body: Array(body.utf8), model: model, headers: headers,
-                                 exchangeID: "01TESTEXCHANGE0000000000000", isStream: stream))
+                                 exchangeID: "01TESTEXCHANGE0000000000000", isStream: stream, recordFields: recordFields))
         return (context, downstream, requester)
     }
 }

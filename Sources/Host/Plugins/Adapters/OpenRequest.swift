@@ -8,6 +8,9 @@ struct OpenRequest: Sendable {
     var headers: [(String, String)] = []
     var exchangeID: String = ""
     var isStream: Bool = false
+    /// sink:log: where each record's fields lie in `body`, `LESSLLM_RECORD_FIELD_COUNT` per record (ABI 1.1
+    /// `record_fields`); empty for other ops.
+    var recordFields: [Range<Int>?] = []
 
     /// Lends the request as ABI arguments, valid only inside `body`.
     func withArguments<R>(_ use: (lessllm_open_args) -> R) -> R {
@@ -16,15 +19,22 @@ struct OpenRequest: Sendable {
                 withUnsafeBytesOf(exchangeID) { idBytes in
                     body.withUnsafeBufferPointer { bodyBuffer in
                         HeaderList.withBorrowed(headers) { headerBuffer in
-                            use(lessllm_open_args(
-                                size: UInt32(MemoryLayout<lessllm_open_args>.size),
-                                abi_major: UInt16(LESSLLM_ABI_MAJOR), abi_minor: UInt16(LESSLLM_ABI_MINOR),
-                                flags: isStream ? UInt32(LESSLLM_OPEN_STREAM) : 0, reserved: 0,
-                                op: opBytes,
-                                body: lessllm_bytes(ptr: bodyBuffer.baseAddress, len: bodyBuffer.count),
-                                model: modelBytes,
-                                headers: headerBuffer.baseAddress, header_count: headerBuffer.count,
-                                exchange_id: idBytes))
+                            let fields = recordFields.map { $0.map(bodyBuffer.slice) ?? lessllm_bytes(ptr: nil, len: 0) }
+                            return fields.withUnsafeBufferPointer { fieldBuffer in
+                                let fieldCount = Int(LESSLLM_RECORD_FIELD_COUNT)
+                                return use(lessllm_open_args(
+                                    size: UInt32(MemoryLayout<lessllm_open_args>.size),
+                                    abi_major: UInt16(LESSLLM_ABI_MAJOR), abi_minor: UInt16(LESSLLM_ABI_MINOR),
+                                    flags: isStream ? UInt32(LESSLLM_OPEN_STREAM) : 0, reserved: 0,
+                                    op: opBytes,
+                                    body: lessllm_bytes(ptr: bodyBuffer.baseAddress, len: bodyBuffer.count),
+                                    model: modelBytes,
+                                    headers: headerBuffer.baseAddress, header_count: headerBuffer.count,
+                                    exchange_id: idBytes,
+                                    record_fields: fields.isEmpty ? nil : fieldBuffer.baseAddress,
+                                    record_count: fields.count / fieldCount,
+                                    record_field_count: fields.isEmpty ? 0 : fieldCount))
+                            }
                         }
                     }
                 }

@@ -1,0 +1,169 @@
+import JSONCore
+import PluginABI
+import PluginKit
+
+/// Where the indexed fields (`LESSLLM_RECORD_*`) of one exchange record lie in its batch, and their values read
+/// typed, with errors that name the record and the field.
+///
+/// A host of ABI 1.1 hands the index beside the batch (`record_fields`): then nothing of the record is walked. For
+/// an earlier host (and in tests) the index is found by walking the record's members and sections with
+/// `RecordFields`. Either way a field that is absent or `null` reads as nil, and a field of the wrong type is an
+/// error, so a host bug shows up at once instead of as silently empty columns.
+struct RecordIndex {
+    /// The whole batch; the ranges index into it.
+    let bytes: [UInt8]
+    /// Per field, the range of its value's JSON text; nil when absent or null.
+    private let ranges: [Range<Int>?]
+    /// "record 3 of 5", where the record is in its batch.
+    let position: String
+    /// "record 3 of 5 (id 01…)", the prefix of every error about a field (the id when the record has one).
+    let label: String
+
+    /// Each field's path in the record ("" for the record itself), by `LESSLLM_RECORD_*`.
+    static let paths: [String] = [
+        "", "id", "started_at_ms", "client.dialect", "client.ip", "client.user_agent", "route.provider",
+        "route.upstream_dialect", "route.requested_model", "route.upstream_model", "route.converted", "stream",
+        "outcome", "error", "error.message", "http", "http.method", "http.path", "http.status", "http.request_bytes",
+        "http.response_bytes", "http.upstream.status", "response", "raw_events", "timing", "timing.upstream_ttfb_ms",
+        "timing.ttft_ms", "timing.tpot_ms", "timing.output_tokens_per_second", "timing.total_ms",
+        "timing.gateway_overhead_ms", "usage", "usage.input", "usage.output", "usage.cache_read", "usage.cache_write",
+        "usage.reasoning", "usage.estimated", "cost", "cost.total", "cost.cache_savings", "cost.cache_hit_ratio",
+        "request", "upstream_request",
+    ]
+
+    /// The index the host gave for one record: `given` are its entries (pointers into `body`, which `bytes` copies).
+    /// - Throws: `PluginError.invalidRequest` when an entry points outside the batch or the record's own entry is
+    ///   not `record` (the host's index does not describe this batch).
+    init(bytes: [UInt8], record: Range<Int>, given: UnsafeBufferPointer<lessllm_bytes>, body: UnsafeRawBufferPointer,
+         position: String) throws(PluginError) {
+        let label = position
+        var ranges = [Range<Int>?](repeating: nil, count: Self.paths.count)
+        let base = UInt(bitPattern: body.baseAddress)
+        for (field, entry) in given.prefix(ranges.count).enumerated() {
+            guard let pointer = entry.ptr, entry.len > 0 else { continue }
+            let offset = UInt(bitPattern: pointer) &- base
+            guard UInt(bitPattern: pointer) >= base, offset + UInt(entry.len) <= UInt(body.count) else {
+                throw .invalidRequest("\(label): the host's record index places \(Self.describe(field)) outside the batch")
+            }
+            ranges[field] = Int(offset)..<Int(offset) + entry.len
+        }
+        guard ranges[Int(LESSLLM_RECORD_WHOLE)] == record else {
+            throw .invalidRequest("\(label): the host's record index does not match the batch's records")
+        }
+        self.bytes = bytes
+        self.ranges = ranges
+        self.position = position
+        self.label = Self.label(position, id: ranges[Int(LESSLLM_RECORD_ID)], in: bytes)
+    }
+
+    /// The index of the record at `record`, found by walking its JSON.
+    /// - Throws: `PluginError.invalidRequest` when the record or one of its sections is not an object.
+    init(bytes: [UInt8], walking record: Range<Int>, position: String) throws(PluginError) {
+        var fields = try RecordFields(bytes: bytes, range: record, label: position)
+        let label = Self.label(position, id: fields.json("id"), in: bytes)
+        fields.label = label
+        var sections: [String: RecordFields?] = ["": fields]
+        func section(_ path: String) throws(PluginError) -> RecordFields? {
+            if let known = sections[path] { return known }
+            let (parentPath, key) = Self.split(path)
+            let found = try section(parentPath)?.section(key)
+            sections[path] = found
+            return found
+        }
+        var ranges = [Range<Int>?](repeating: nil, count: Self.paths.count)
+        ranges[Int(LESSLLM_RECORD_WHOLE)] = record
+        for (field, path) in Self.paths.enumerated() where !path.isEmpty {
+            let (parentPath, key) = Self.split(path)
+            ranges[field] = try section(parentPath)?.json(key)
+        }
+        self.bytes = bytes
+        self.ranges = ranges
+        self.position = position
+        self.label = label
+    }
+
+    // MARK: - Typed fields
+
+    /// Where a field's JSON text lies in the batch (`LESSLLM_RECORD_REQUEST`, …); nil when absent or null.
+    func json(_ field: Int32) -> Range<Int>? { ranges[Int(field)] }
+
+    /// A string field.
+    func string(_ field: Int32) throws(PluginError) -> String? {
+        guard let range = json(field) else { return nil }
+        guard bytes[range.lowerBound] == UInt8(ascii: "\""),
+              let text = bytes.withUnsafeBytes({ try? JSONScanner.decodeString(UnsafeRawBufferPointer(rebasing: $0[range])) })
+        else { throw mismatch(field, expected: "a string", got: range) }
+        return text
+    }
+
+    /// An integer field (JSON number without fraction or exponent, within 64 bits).
+    func integer(_ field: Int32) throws(PluginError) -> Int? {
+        guard let range = json(field) else { return nil }
+        guard let number = Self.integer(in: bytes[range]) else { throw mismatch(field, expected: "an integer", got: range) }
+        return number
+    }
+
+    /// A number field.
+    func number(_ field: Int32) throws(PluginError) -> Double? {
+        guard let range = json(field) else { return nil }
+        let first = bytes[range.lowerBound]
+        guard first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")),
+              let number = Double(String(decoding: bytes[range], as: UTF8.self)), number.isFinite
+        else { throw mismatch(field, expected: "a number", got: range) }
+        return number
+    }
+
+    /// A boolean field.
+    func bool(_ field: Int32) throws(PluginError) -> Bool? {
+        guard let range = json(field) else { return nil }
+        if bytes[range].elementsEqual("true".utf8) { return true }
+        if bytes[range].elementsEqual("false".utf8) { return false }
+        throw mismatch(field, expected: "true or false", got: range)
+    }
+
+    /// An error about this record.
+    func problem(_ message: String) -> PluginError { .invalidRequest("\(label): \(message)") }
+
+    // MARK: - Helpers
+
+    /// "record 3 of 5 (id 01…)" when the record's id is a string, else the position alone.
+    private static func label(_ position: String, id range: Range<Int>?, in bytes: [UInt8]) -> String {
+        guard let range, bytes[range.lowerBound] == UInt8(ascii: "\""),
+              let id = bytes.withUnsafeBytes({ try? JSONScanner.decodeString(UnsafeRawBufferPointer(rebasing: $0[range])) }),
+              !id.isEmpty, id.utf8.count <= 128
+        else { return position }
+        return "\(position) (id \(id))"
+    }
+
+    /// "usage.input" → ("usage", "input"); "id" → ("", "id").
+    private static func split(_ path: String) -> (parent: String, key: String) {
+        guard let dot = path.lastIndex(of: ".") else { return ("", path) }
+        return (String(path[..<dot]), String(path[path.index(after: dot)...]))
+    }
+
+    private static func describe(_ field: Int) -> String {
+        field < paths.count && !paths[field].isEmpty ? paths[field] : "the record"
+    }
+
+    /// A JSON integer's value: digits with an optional minus, no fraction or exponent, within 64 bits.
+    private static func integer(in text: ArraySlice<UInt8>) -> Int? {
+        var digits = text[...]
+        let negative = digits.first == UInt8(ascii: "-")
+        if negative { digits = digits.dropFirst() }
+        guard !digits.isEmpty, digits.count <= 19 else { return nil }
+        var value = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
+            guard !overflow else { return nil }
+            let (sum, carry) = shifted.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
+            guard !carry else { return nil }
+            value = sum
+        }
+        return negative ? -value : value
+    }
+
+    private func mismatch(_ field: Int32, expected: String, got range: Range<Int>) -> PluginError {
+        problem("\(Self.describe(Int(field))) must be \(expected), got \(JSONDescription.of(bytes[range]))")
+    }
+}
