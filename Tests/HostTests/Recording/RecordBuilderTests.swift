@@ -256,5 +256,8 @@ struct RecordBuilderTests {
         #expect(Timestamp.iso8601(millis: 0) == "1970-01-01T00:00:00.000Z")
         #expect(Timestamp.iso8601(millis: 1_795_629_919_123) == "2026-11-25T18:05:19.123Z")
         #expect(Timestamp.iso8601(millis: 951_782_400_000) == "2000-02-29T00:00:00.000Z")
+        #expect(Timestamp.iso8601(millis: -1) == "1969-12-31T23:59:59.999Z")
+        #expect(Timestamp.iso8601(millis: 253_402_300_799_999) == "9999-12-31T23:59:59.999Z")
+        #expect(Timestamp.iso8601(millis: 253_402_300_800_000) == "10000-01-01T00:00:00.000Z")
     }
 }
