@@ -95,7 +95,8 @@ struct ExchangeRow {
     /// (`fieldCount` entries per record; empty `fields` when it did not).
     /// - Throws: `PluginError.invalidRequest` for a body that is not a JSON array, any malformed record, or an
     ///   index that does not describe the batch; the whole batch is refused, so nothing of it is written.
-    static func batch(from body: UnsafeRawBufferPointer, fields: UnsafeBufferPointer<lessllm_bytes> = .init(start: nil, count: 0),
+    static func batch(from body: UnsafeRawBufferPointer,
+                      fields: UnsafeBufferPointer<lessllm_bytes> = .init(start: nil, count: 0),
                       fieldCount: Int = 0) throws(PluginError) -> [ExchangeRow] {
         let bytes = Array(body)
         let records: [Range<Int>]?
@@ -122,7 +123,7 @@ struct ExchangeRow {
             }
             let recordIndex = if indexed {
                 try RecordIndex(bytes: bytes, record: record,
-                                given: UnsafeBufferPointer(rebasing: fields[index * fieldCount..<(index + 1) * fieldCount]),
+                                given: UnsafeBufferPointer(rebasing: fields[(index * fieldCount)...].prefix(fieldCount)),
                                 body: body, position: label)
             } else {
                 try RecordIndex(bytes: bytes, walking: record, position: label)

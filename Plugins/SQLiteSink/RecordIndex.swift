@@ -43,7 +43,8 @@ struct RecordIndex {
             guard let pointer = entry.ptr, entry.len > 0 else { continue }
             let offset = UInt(bitPattern: pointer) &- base
             guard UInt(bitPattern: pointer) >= base, offset + UInt(entry.len) <= UInt(body.count) else {
-                throw .invalidRequest("\(label): the host's record index places \(Self.describe(field)) outside the batch")
+                throw .invalidRequest(
+                    "\(label): the host's record index places \(Self.describe(field)) outside the batch")
             }
             ranges[field] = Int(offset)..<Int(offset) + entry.len
         }
@@ -90,16 +91,18 @@ struct RecordIndex {
     /// A string field.
     func string(_ field: Int32) throws(PluginError) -> String? {
         guard let range = json(field) else { return nil }
-        guard bytes[range.lowerBound] == UInt8(ascii: "\""),
-              let text = bytes.withUnsafeBytes({ try? JSONScanner.decodeString(UnsafeRawBufferPointer(rebasing: $0[range])) })
-        else { throw mismatch(field, expected: "a string", got: range) }
+        guard let text = Self.decodedString(at: range, in: bytes) else {
+            throw mismatch(field, expected: "a string", got: range)
+        }
         return text
     }
 
     /// An integer field (JSON number without fraction or exponent, within 64 bits).
     func integer(_ field: Int32) throws(PluginError) -> Int? {
         guard let range = json(field) else { return nil }
-        guard let number = Self.integer(in: bytes[range]) else { throw mismatch(field, expected: "an integer", got: range) }
+        guard let number = Self.integer(in: bytes[range]) else {
+            throw mismatch(field, expected: "an integer", got: range)
+        }
         return number
     }
 
@@ -128,11 +131,16 @@ struct RecordIndex {
 
     /// "record 3 of 5 (id 01…)" when the record's id is a string, else the position alone.
     private static func label(_ position: String, id range: Range<Int>?, in bytes: [UInt8]) -> String {
-        guard let range, bytes[range.lowerBound] == UInt8(ascii: "\""),
-              let id = bytes.withUnsafeBytes({ try? JSONScanner.decodeString(UnsafeRawBufferPointer(rebasing: $0[range])) }),
-              !id.isEmpty, id.utf8.count <= 128
-        else { return position }
+        guard let range, let id = decodedString(at: range, in: bytes), !id.isEmpty, id.utf8.count <= 128 else {
+            return position
+        }
         return "\(position) (id \(id))"
+    }
+
+    /// The text of the JSON string literal at `range`; nil when the value there is not a string.
+    private static func decodedString(at range: Range<Int>, in bytes: [UInt8]) -> String? {
+        guard bytes[range.lowerBound] == UInt8(ascii: "\"") else { return nil }
+        return bytes.withUnsafeBytes { try? JSONScanner.decodeString(UnsafeRawBufferPointer(rebasing: $0[range])) }
     }
 
     /// "usage.input" → ("usage", "input"); "id" → ("", "id").

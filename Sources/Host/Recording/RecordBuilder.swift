@@ -297,7 +297,9 @@ struct RecordBuilder: Sendable {
 
     static func write(_ timing: ExchangeTiming, to record: inout RecordText) {
         record.json.beginObject()
-        record.member("upstream_ttfb_ms", field: LESSLLM_RECORD_UPSTREAM_TTFB_MS) { $0.json.milliseconds(timing.upstreamTTFB) }
+        record.member("upstream_ttfb_ms", field: LESSLLM_RECORD_UPSTREAM_TTFB_MS) {
+            $0.json.milliseconds(timing.upstreamTTFB)
+        }
         record.member("ttft_ms", field: LESSLLM_RECORD_TTFT_MS) { $0.json.milliseconds(timing.ttft) }
         record.member("tpot_ms", field: LESSLLM_RECORD_TPOT_MS) { $0.json.milliseconds(timing.tpot) }
         record.member("output_tokens_per_second", field: LESSLLM_RECORD_OUTPUT_TOKENS_PER_SECOND) {

@@ -179,8 +179,10 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
             let record = builder.recordText(trace)
             let offset = request.body.count
             request.body.append(contentsOf: record.bytes)
-            // The index points into the whole batch.
-            request.recordFields.append(contentsOf: record.fields.lazy.map { $0.map { $0.lowerBound + offset..<$0.upperBound + offset } })
+            // The record's field ranges, moved to where the record sits in the batch.
+            request.recordFields.append(contentsOf: record.fields.lazy.map {
+                $0.map { $0.lowerBound + offset..<$0.upperBound + offset }
+            })
         }
         request.body.append(UInt8(ascii: "]"))
         var allStored = true

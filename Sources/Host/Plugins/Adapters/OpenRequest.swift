@@ -19,7 +19,8 @@ struct OpenRequest: Sendable {
                 withUnsafeBytesOf(exchangeID) { idBytes in
                     body.withUnsafeBufferPointer { bodyBuffer in
                         HeaderList.withBorrowed(headers) { headerBuffer in
-                            let fields = recordFields.map { $0.map(bodyBuffer.slice) ?? lessllm_bytes(ptr: nil, len: 0) }
+                            let none = lessllm_bytes(ptr: nil, len: 0)
+                            let fields = recordFields.map { $0.map(bodyBuffer.slice) ?? none }
                             return fields.withUnsafeBufferPointer { fieldBuffer in
                                 let fieldCount = Int(LESSLLM_RECORD_FIELD_COUNT)
                                 return use(lessllm_open_args(
