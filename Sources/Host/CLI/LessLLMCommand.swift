@@ -1,4 +1,5 @@
 import ArgumentParser
+import PluginABI
 
 /// `lessllm`: the gateway's command line.
 public struct LessLLMCommand: ParsableCommand {
@@ -17,5 +18,5 @@ public struct LessLLMCommand: ParsableCommand {
 
 /// The plugin ABI version this host speaks.
 enum PluginABIVersion {
-    static let description = "1.0"
+    static let description = "\(LESSLLM_ABI_MAJOR).\(LESSLLM_ABI_MINOR)"
 }

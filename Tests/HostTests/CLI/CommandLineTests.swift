@@ -32,7 +32,7 @@ struct CommandLineTests {
     func version() throws {
         let result = try lessllm("--version")
         #expect(result.status == 0)
-        #expect(result.stdout == "lessllm 0.1.0 (plugin ABI 1.0)\n")
+        #expect(result.stdout == "lessllm 0.1.0 (plugin ABI 1.1)\n")
     }
 
     @Test("the gateway does not load Foundation or ICU (several MiB of memory it has no use for)")

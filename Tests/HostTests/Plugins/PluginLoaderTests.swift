@@ -93,7 +93,7 @@ struct PluginLoaderTests {
     func declines() throws {
         let path = try build("declines", ["DECLINE"])
         #expect(loadError(path)?.description
-            == "\(path): the plugin declined this host (its entry function returned NULL for ABI 1.0)")
+            == "\(path): the plugin declined this host (its entry function returned NULL for ABI 1.1)")
     }
 
     @Test("metadata without ops or with a bad id is refused")

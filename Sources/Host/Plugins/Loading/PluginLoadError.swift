@@ -52,7 +52,7 @@ public struct PluginLoadError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     static func declined(_ path: String) -> Self {
-        .init(.declined, path, "the plugin declined this host (its entry function returned NULL for ABI 1.0)")
+        .init(.declined, path, "the plugin declined this host (its entry function returned NULL for ABI \(PluginABIVersion.description))")
     }
 
     static func abiMajorMismatch(_ path: String, pluginMajor: Int, pluginMinor: Int, what: String) -> Self {
