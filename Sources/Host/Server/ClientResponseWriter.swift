@@ -143,6 +143,12 @@ final class ClientResponseWriter: StreamDownstream {
             let name = header.name.copiedString
             return ResponseHeaderPolicy.forwards(name) ? (name, header.value.copiedString) : nil
         }
+        if let invalid = ResponseHead.invalidHeader(in: headers) {
+            // Written as is, it could split the response: the client gets a clear error instead.
+            receiveFailure(status: LESSLLM_E_UPSTREAM,
+                           message: "the response carried a header that cannot be sent to the client: '\(invalid)'")
+            return LESSLLM_E_UPSTREAM
+        }
         isEventStream = headers.contains { $0.0.lowercased() == "content-type" && $0.1.lowercased().hasPrefix("text/event-stream") }
         if isEventStream { writeHead() }
         return LESSLLM_OK
@@ -201,17 +207,14 @@ final class ClientResponseWriter: StreamDownstream {
                    let cost = body.withUnsafeReadableBytes({ costOfBody(ArraySlice($0)) }) {
                     headers.append(("x-lessllm-cost-usd", cost))
                 }
-                writeHead()
                 trace.responseBytes += body.readableBytes
                 body.withUnsafeReadableBytes { bytes in
                     trace.clientEvents.append(at: MonotonicClock.nanoseconds(), type: .init(start: nil, count: 0), data: bytes)
                 }
-                if body.readableBytes > 0 {
-                    context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
-                }
+                writeHead()
             }
             flushPending = false
-            let written = context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)))
+            let written = writeEnd()
             if !keepAlive {
                 let channel = context.channel
                 written.whenComplete { _ in channel.close(promise: nil) }
@@ -234,25 +237,52 @@ final class ClientResponseWriter: StreamDownstream {
         if isEventStream { writeHead() }
     }
 
+    /// Writes the response head: a stream's at once and flushed (the client sees the status before the first
+    /// event), a whole response's together with its body, flushed by `writeEnd` — one write for the three.
     private func writeHead() {
         headWritten = true
-        var head = HTTPResponseHead(version: .http1_1, status: status)
-        for (name, value) in headers { head.headers.add(name: name, value: value) }
-        for (name, value) in extraHeaders { head.headers.replaceOrAdd(name: name, value: value) }
-        if isEventStream {
-            head.headers.replaceOrAdd(name: "cache-control", value: "no-cache")
-        }
-        if !keepAlive { head.headers.replaceOrAdd(name: "connection", value: "close") }
+        var list = headers
+        for (name, value) in extraHeaders { Self.replaceOrAdd(name, value, in: &list) }
+        if isEventStream { Self.replaceOrAdd("cache-control", "no-cache", in: &list) }
+        if !keepAlive { Self.replaceOrAdd("connection", "close", in: &list) }
         trace.responseStatus = Int(status.code)
-        trace.responseHeaders = head.headers.map { ($0.name, $0.value) }
+        trace.responseHeaders = list
         trace.responseIsEventStream = isEventStream
-        // A stream's head goes out at once (the client sees the status before the first event); a whole
-        // response's head waits for its body and end, so the three leave in one syscall.
-        if isEventStream {
-            context.writeAndFlush(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
-        } else {
-            context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+        guard let encoderContext else {
+            var head = HTTPResponseHead(version: .http1_1, status: status)
+            for (name, value) in list { head.headers.add(name: name, value: value) }
+            let part = NIOAny(HTTPServerResponsePart.head(head))
+            if isEventStream { context.writeAndFlush(part, promise: nil) } else { context.write(part, promise: nil) }
+            if !isEventStream && body.readableBytes > 0 {
+                context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
+            }
+            return
         }
+        var bytes = context.channel.allocator.buffer(capacity: 512 + (isEventStream ? 0 : body.readableBytes))
+        ResponseHead.write(status: status, headers: list, chunked: isEventStream && status.mayHaveResponseBody,
+                           into: &bytes)
+        if isEventStream {
+            encoderContext.writeAndFlush(NIOAny(IOData.byteBuffer(bytes)), promise: nil)
+        } else {
+            bytes.writeImmutableBuffer(body)
+            encoderContext.write(NIOAny(IOData.byteBuffer(bytes)), promise: nil)
+        }
+    }
+
+    /// Ends the response (a stream's last chunk) and flushes everything written; the future completes when it is out.
+    private func writeEnd() -> EventLoopFuture<Void> {
+        guard let encoderContext else { return context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))) }
+        let chunked = headWritten && isEventStream && status.mayHaveResponseBody
+        let end = chunked ? context.channel.allocator.buffer(staticString: ResponseHead.lastChunk)
+                          : context.channel.allocator.buffer(capacity: 0)
+        return encoderContext.writeAndFlush(NIOAny(IOData.byteBuffer(end)))
+    }
+
+    /// Sets `name` to `value`, replacing every header of that name (compared case-insensitively).
+    private static func replaceOrAdd(_ name: String, _ value: String, in list: inout [(String, String)]) {
+        let key = name.lowercased()
+        list.removeAll { $0.0.lowercased() == key }
+        list.append((name, value))
     }
 }
 

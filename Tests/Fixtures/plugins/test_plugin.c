@@ -9,6 +9,7 @@
  *   -DNO_ENTRY               export no entry function at all
  *   -DCREATE_FAILS           create logs an error and returns LESSLLM_E_CONFIG
  *   -DNO_OPS                 declare no ops
+ *   -DRESPOND_HEADER='"…"' -DRESPOND_VALUE='"…"'   open responds 200 with this one header before its body
  */
 #include <lessllm_plugin.h>
 #include <stddef.h>
@@ -43,6 +44,11 @@ static void test_destroy(void *state) { (void)state; }
 static lessllm_status test_open(void *state, lessllm_stream *stream, const lessllm_open_args *args, void **out) {
     (void)state, (void)args;
     *out = NULL;
+#ifdef RESPOND_HEADER
+    lessllm_header header = {LESSLLM_LIT(RESPOND_HEADER), LESSLLM_LIT(RESPOND_VALUE)};
+    lessllm_status responded = host->respond(stream, 200, &header, 1);
+    if (responded != LESSLLM_OK) return responded;
+#endif
     lessllm_event event = {LESSLLM_HEAD(lessllm_event), LESSLLM_LIT(""), LESSLLM_LIT("{\"ok\":true}"), {0}};
     return host->emit(stream, &event);
 }

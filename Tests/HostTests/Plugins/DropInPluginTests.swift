@@ -1,4 +1,5 @@
 import Foundation
+import JSONCore
 import Testing
 
 /// The ABI is real: plugins built outside the gateway's build — one in plain C with only the header, one in Swift
@@ -44,6 +45,35 @@ struct DropInPluginTests {
             "/v1/messages", json: #"{"model":"echo","max_tokens":9,"messages":[{"role":"user","content":"hi there"}]}"#)
         #expect(anthropicStatus == 200)
         #expect(anthropicBody.contains(#""content":[{"type":"text","text":"hi there"}],"stop_reason":"end_turn""#))
+    }
+
+    @Test("a response header a plugin could split the response with never reaches the client: it gets a clear 502")
+    func headerInjectionIsRefused() throws {
+        for (name, value) in [("x-test", #""ok\r\nx-injected: 1""#), ("x-test", #""bell\a""#), ("bad name", #""v""#)] {
+            try? FileManager.default.removeItem(at: plugins)
+            try FileManager.default.createDirectory(at: plugins, withIntermediateDirectories: true)
+            try CPluginCompiler.build(source: TestPaths.fixture("plugins/test_plugin.c"), into: plugins,
+                                      name: "libresponder", defines: ["RESPOND_HEADER=\"\(name)\"", "RESPOND_VALUE=\(value)"])
+            let config = try TestConfig.write(in: folder, pluginsFolder: plugins, body: """
+                providers:
+                  responder: { plugin: test.lessllm.plugin }
+                routes:
+                  - { model: responder, provider: responder }
+                """)
+            let gateway = try GatewayProcess(config: config)
+            defer { gateway.stop() }
+            let (status, headers, body) = try gateway.exchange(
+                "/v1/chat/completions", json: #"{"model":"responder","messages":[{"role":"user","content":"x"}]}"#)
+            #expect(status == 502, "\(name)")
+            #expect(headers["x-injected"] == nil && headers["x-test"] == nil && headers["bad name"] == nil)
+            let error = try JSONValue(parsing: Array(body.utf8))["error"]
+            #expect(error?["message"]?.stringValue
+                == "the response carried a header that cannot be sent to the client: '\(name)'", "\(body)")
+            #expect(error?["type"] != nil)
+            // The gateway stays up and answers the next request the same way.
+            #expect(try gateway.post("/v1/chat/completions",
+                                     json: #"{"model":"responder","messages":[{"role":"user","content":"y"}]}"#).0 == 502)
+        }
     }
 
     @Test("a Swift plugin built from a separate package after the host loads and serves")

@@ -40,17 +40,29 @@ final class GatewayProcess {
 
     /// Sends a request and returns (status, body).
     func post(_ path: String, json: String, headers: [String: String] = [:]) throws -> (Int, String) {
+        let (status, _, body) = try exchange(path, json: json, headers: headers)
+        return (status, body)
+    }
+
+    /// Sends a request and returns (status, response headers with lower-cased names, body).
+    func exchange(_ path: String, json: String, headers: [String: String] = [:]) throws
+        -> (Int, [String: String], String) {
         var request = URLRequest(url: URL(string: baseURL + path)!)
         request.httpMethod = "POST"
         request.httpBody = Data(json.utf8)
         request.setValue("application/json", forHTTPHeaderField: "content-type")
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let semaphore = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var result: (Int, String)?
+        nonisolated(unsafe) var result: (Int, [String: String], String)?
         nonisolated(unsafe) var failure: (any Error)?
         URLSession.shared.dataTask(with: request) { data, response, error in
             if let error { failure = error }
-            result = ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data ?? Data(), as: UTF8.self))
+            let http = response as? HTTPURLResponse
+            var fields: [String: String] = [:]
+            for (name, value) in http?.allHeaderFields ?? [:] {
+                fields[String(describing: name).lowercased()] = String(describing: value)
+            }
+            result = (http?.statusCode ?? 0, fields, String(decoding: data ?? Data(), as: UTF8.self))
             semaphore.signal()
         }.resume()
         semaphore.wait()
