@@ -150,6 +150,9 @@ def standard_config(oa_server: MockUpstream, an_server: MockUpstream, dead_port:
                                                headers={"X-Team": "research"},
                                                options={"anthropic_version": "2023-01-01"}),
         "echo": harness.provider("dev.lessllm.example.echo"),
+        # A key pasted with a line break: sent as is, it would add a header of its own to the upstream request.
+        "oa_badkey": harness.provider("dev.lessllm.provider.openai", oa_server.base_url + "/v1",
+                                      "sk-pasted\r\nX-Injected: 1", timeouts=NORMAL),
     }
     routes = [
         {"model": "echo", "provider": "echo"},
@@ -163,6 +166,7 @@ def standard_config(oa_server: MockUpstream, an_server: MockUpstream, dead_port:
         {"model": "gpt-slow-*", "provider": "oa_short"},
         {"model": "claude-slow-*", "provider": "an_short"},
         {"model": "gpt-dead-*", "provider": "oa_dead"},
+        {"model": "gpt-badkey-*", "provider": "oa_badkey"},
         {"model": "claude-dead-*", "provider": "an_dead"},
         {"model": "gpt-*", "provider": "oa"},
         {"model": "claude-*", "provider": "an"},

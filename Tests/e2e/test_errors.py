@@ -132,6 +132,20 @@ def test_sdks_raise_bad_request_for_a_body_the_gateway_refuses(oa, an, openai_cl
     assert_nothing_upstream(oa, an)
 
 
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_provider_header_that_could_split_the_upstream_request_is_refused_and_nothing_goes_upstream(
+        oa, an, http, stream):
+    response = post_json(http, OA_PATH, json.dumps({"model": "gpt-badkey-1", "messages": USER,
+                                                   "stream": stream}).encode())
+
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/json"
+    error = openai_error_of(response)
+    assert error["message"] == "the provider's upstream request carried a header that cannot be sent: 'Authorization'"
+    assert "sk-pasted" not in response.text  # the value may be a secret: only the header's name is told
+    assert_nothing_upstream(oa, an)
+
 # ---- body size limit (1 MiB in this configuration) ----------------------------------------------------------------
 
 LIMIT = 1024 * 1024

@@ -143,7 +143,7 @@ final class ClientResponseWriter: StreamDownstream {
             let name = header.name.copiedString
             return ResponseHeaderPolicy.forwards(name) ? (name, header.value.copiedString) : nil
         }
-        if let invalid = ResponseHead.invalidHeader(in: headers) {
+        if let invalid = HeaderRules.firstInvalid(in: headers) {
             // Written as is, it could split the response: the client gets a clear error instead.
             receiveFailure(status: LESSLLM_E_UPSTREAM,
                            message: "the response carried a header that cannot be sent to the client: '\(invalid)'")

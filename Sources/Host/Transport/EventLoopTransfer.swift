@@ -62,8 +62,13 @@ final class EventLoopTransfer: UpstreamTransfer {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(UpstreamConnection(key: key))
+                    // NIO's response decoder, which watches the request heads go by; below it, the gateway's
+                    // own request encoder (one buffer per request) in place of NIO's encoder and validator.
+                    try channel.pipeline.syncOperations.addHandlers([
+                        UpstreamRequestEncoder(),
+                        ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)),
+                        UpstreamConnection(key: key),
+                    ])
                 }
             }
             .connect(host: target.host, port: target.port)

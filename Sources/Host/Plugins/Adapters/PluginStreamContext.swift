@@ -93,6 +93,13 @@ final class PluginStreamContext: StreamDownstream {
     }
 
     func httpStart(_ request: UpstreamRequest) -> lessllm_status {
+        if let invalid = HeaderRules.firstInvalid(in: request.headers) {
+            // Sent as is, it could split the request (a configured key with a line break, say). Only its name is
+            // told: the value may be a secret.
+            _ = fail(status: LESSLLM_E_INTERNAL,
+                     message: "the provider's upstream request carried a header that cannot be sent: '\(invalid)'")
+            return LESSLLM_E_BAD_ARGUMENT
+        }
         guard let requester, case .forward = machine.startRequest() else { return LESSLLM_E_BAD_ARGUMENT }
         return requester.startUpstream(request) ? LESSLLM_OK : LESSLLM_E_BAD_ARGUMENT
     }

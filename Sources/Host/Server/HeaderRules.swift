@@ -1,0 +1,29 @@
+/// What a header must look like to be written into an HTTP/1.1 head as is — the rules NIO's outbound validators
+/// apply, for the heads the gateway serialises itself (`ResponseHead`, `UpstreamRequestEncoder`): a name of token
+/// characters, a value without control characters other than tab. A header breaking them could split the message
+/// (a CR LF in a value starts a header of the sender's choosing).
+enum HeaderRules {
+    /// The name of the first header that cannot be written as is; nil when every header can.
+    static func firstInvalid(in headers: [(String, String)]) -> String? {
+        headers.first { !isToken($0.0) || !isFieldValue($0.1) }?.0
+    }
+
+    private static func isToken(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"),
+                 UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"),
+                 UInt8(ascii: "|"), UInt8(ascii: "~"):
+                true
+            default:
+                false
+            }
+        }
+    }
+
+    private static func isFieldValue(_ value: String) -> Bool {
+        value.utf8.allSatisfy { $0 == UInt8(ascii: "\t") || ($0 >= 0x20 && $0 != 0x7F) }
+    }
+}
