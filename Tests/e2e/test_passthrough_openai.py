@@ -49,6 +49,19 @@ def test_non_stream_request_and_response_bytes_are_relayed_unchanged(oa, http):
         assert response.headers.get(name) == value, f"header {name} not relayed"
 
 
+def test_a_large_non_stream_response_is_relayed_unchanged(oa, http):
+    # Larger than what the gateway copies behind the response head: the body goes out as a buffer of its own.
+    response_body = openai_completion("".join(f"token {i} ✓ " for i in range(20_000)), model="gpt-4o")
+    assert len(response_body) > 200_000
+    oa.script(Reply(200, OPENAI_JSON_HEADERS, response_body))
+
+    response = post_json(http, PATH, b'{"model":"gpt-4o","messages":[{"role":"user","content":"long"}]}')
+
+    assert response.status_code == 200
+    assert response.content == response_body
+    assert response.headers["content-length"] == str(len(response_body))
+
+
 def test_sdk_stream_yields_every_chunk_and_hides_the_usage_chunk(oa, openai_client):
     oa.script(Stream(200, OPENAI_SSE_HEADERS, openai_stream_events(["Bon", "jour", " ! ", "こんにちは"])))
 

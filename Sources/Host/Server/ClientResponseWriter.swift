@@ -258,16 +258,27 @@ final class ClientResponseWriter: StreamDownstream {
             }
             return
         }
-        var bytes = context.channel.allocator.buffer(capacity: 512 + (isEventStream ? 0 : body.readableBytes))
+        // A small body is copied behind the head (one buffer); a large one goes as a second buffer of the same
+        // writev rather than be copied.
+        let bodyJoinsHead = !isEventStream && body.readableBytes <= Self.bodyCopiedBehindHead
+        var bytes = context.channel.allocator.buffer(capacity: 512 + (bodyJoinsHead ? body.readableBytes : 0))
         ResponseHead.write(status: status, headers: list, chunked: isEventStream && status.mayHaveResponseBody,
                            into: &bytes)
         if isEventStream {
             encoderContext.writeAndFlush(NIOAny(IOData.byteBuffer(bytes)), promise: nil)
-        } else {
+            return
+        }
+        if bodyJoinsHead {
             bytes.writeImmutableBuffer(body)
             encoderContext.write(NIOAny(IOData.byteBuffer(bytes)), promise: nil)
+        } else {
+            encoderContext.write(NIOAny(IOData.byteBuffer(bytes)), promise: nil)
+            encoderContext.write(NIOAny(IOData.byteBuffer(body)), promise: nil)
         }
     }
+
+    /// The largest whole-response body copied into the head's buffer.
+    private static let bodyCopiedBehindHead = 16 * 1024
 
     /// Ends the response (a stream's last chunk) and flushes everything written; the future completes when it is out.
     private func writeEnd() -> EventLoopFuture<Void> {
