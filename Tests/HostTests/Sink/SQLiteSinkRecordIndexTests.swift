@@ -95,4 +95,23 @@ struct SQLiteSinkRecordIndexTests {
         }
         #expect(try sink.storedCount() == 0)
     }
+
+    @Test("a host of ABI 1.0 (in C, its shorter arguments ending at an unreadable page) stores a batch: the sink reads nothing past their size")
+    func olderHostIsServed() throws {
+        let folder = try TestPaths.temporaryFolder("abi10-host")
+        let program = folder.appendingPathComponent("abi10_host").path
+        let compile = try Subprocess.run(
+            "/usr/bin/env", ["cc", "-std=c11", "-Wall", "-Werror", "-I", TestPaths.abiInclude, "-o", program,
+                             TestPaths.fixture("plugins/abi10_host.c"), "-ldl"])
+        #expect(compile.status == 0, "\(compile.stderr)")
+        let database = folder.appendingPathComponent("logs.db").path
+        let config = #"{"name":"sqlite","options":{"path":\#(JSONString.quoted(database))}}"#
+        let run = try Subprocess.run(program, [TestPaths.plugin("SQLiteSink"), config, TestRecord.batch(Self.records())])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout == "emit: {\"stored\":3,\"skipped\":0}\nopen: 0\n")
+        let row = try SQLiteFile(database).row("SELECT error_message, input_tokens, stream FROM exchanges WHERE id = '01IDX2'")
+        #expect(row["error_message"] == .text(#"upstream said "no""#))
+        #expect(row["input_tokens"] == .integer(100))
+        #expect(row["stream"] == .integer(0))
+    }
 }
