@@ -36,20 +36,21 @@ struct RecordIndex {
     ///   not `record` (the host's index does not describe this batch).
     init(bytes: [UInt8], record: Range<Int>, given: UnsafeBufferPointer<lessllm_bytes>, body: UnsafeRawBufferPointer,
          position: String) throws(PluginError) {
-        let label = position
         var ranges = [Range<Int>?](repeating: nil, count: Self.paths.count)
         let base = UInt(bitPattern: body.baseAddress)
+        let end = UInt(body.count)
         for (field, entry) in given.prefix(ranges.count).enumerated() {
             guard let pointer = entry.ptr, entry.len > 0 else { continue }
             let offset = UInt(bitPattern: pointer) &- base
-            guard UInt(bitPattern: pointer) >= base, offset + UInt(entry.len) <= UInt(body.count) else {
+            // Compared without adding, so no length, however wrong, can overflow.
+            guard UInt(bitPattern: pointer) >= base, offset <= end, UInt(entry.len) <= end - offset else {
                 throw .invalidRequest(
-                    "\(label): the host's record index places \(Self.describe(field)) outside the batch")
+                    "\(position): the host's record index places \(Self.describe(field)) outside the batch")
             }
             ranges[field] = Int(offset)..<Int(offset) + entry.len
         }
         guard ranges[Int(LESSLLM_RECORD_WHOLE)] == record else {
-            throw .invalidRequest("\(label): the host's record index does not match the batch's records")
+            throw .invalidRequest("\(position): the host's record index does not match the batch's records")
         }
         self.bytes = bytes
         self.ranges = ranges

@@ -78,12 +78,15 @@ struct SQLiteSinkRecordIndexTests {
         outside[count + Int(LESSLLM_RECORD_REQUEST)] = body.utf8.count - 2..<body.utf8.count + 40
         var shifted = good
         shifted[2 * count + Int(LESSLLM_RECORD_WHOLE)] = good[count + Int(LESSLLM_RECORD_WHOLE)]
+        var huge = good
+        huge[Int(LESSLLM_RECORD_RESPONSE)] = 10..<Int.max
         var mistyped = good
         mistyped[Int(LESSLLM_RECORD_INPUT_TOKENS)] = good[Int(LESSLLM_RECORD_OUTCOME)]
         let cases: [([Range<Int>?], String)] = [
             (Array(good.prefix(2 * count)), "sink:log: the host's record index covers 2 records, the batch holds 3"),
             (outside, "record 2 of 3: the host's record index places request outside the batch"),
             (shifted, "record 3 of 3: the host's record index does not match the batch's records"),
+            (huge, "record 1 of 3: the host's record index places response outside the batch"),
             (mistyped, #"record 1 of 3 (id 01IDX1): usage.input must be an integer, got a string ("ok")"#),
         ]
         let sink = try SinkFixture()
