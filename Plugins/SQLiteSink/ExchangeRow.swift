@@ -95,9 +95,8 @@ struct ExchangeRow {
     /// (`fieldCount` entries per record; empty `fields` when it did not).
     /// - Throws: `PluginError.invalidRequest` for a body that is not a JSON array, any malformed record, or an
     ///   index that does not describe the batch; the whole batch is refused, so nothing of it is written.
-    static func batch(from body: UnsafeRawBufferPointer,
-                      fields: UnsafeBufferPointer<lessllm_bytes> = .init(start: nil, count: 0),
-                      fieldCount: Int = 0) throws(PluginError) -> [ExchangeRow] {
+    static func batch(from body: UnsafeRawBufferPointer, fields: UnsafeBufferPointer<lessllm_bytes>,
+                      fieldCount: Int) throws(PluginError) -> [ExchangeRow] {
         let bytes = Array(body)
         let records: [Range<Int>]?
         do {
