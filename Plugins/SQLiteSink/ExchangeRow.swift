@@ -98,21 +98,16 @@ struct ExchangeRow {
     static func batch(from body: UnsafeRawBufferPointer, fields: UnsafeBufferPointer<lessllm_bytes>,
                       fieldCount: Int) throws(PluginError) -> [ExchangeRow] {
         let bytes = Array(body)
+        if fieldCount > 0 && !fields.isEmpty {
+            return try indexedBatch(bytes, body: body, fields: fields, fieldCount: fieldCount)
+        }
         let records: [Range<Int>]?
         do {
             records = try JSONScanner.topLevelElements(in: bytes)
         } catch {
             throw .invalidRequest("sink:log expects a JSON array of exchange records; the body is not valid JSON: \(error)")
         }
-        guard let records else {
-            let start = bytes.firstIndex { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } ?? 0
-            throw .invalidRequest("sink:log expects a JSON array of exchange records, got \(JSONDescription.of(bytes[start...]))")
-        }
-        let indexed = fieldCount > 0 && !fields.isEmpty
-        if indexed && fields.count != records.count * fieldCount {
-            throw .invalidRequest("sink:log: the host's record index covers \(fields.count / fieldCount) records, "
-                + "the batch holds \(records.count)")
-        }
+        guard let records else { throw notAnArray(bytes) }
         var rows: [ExchangeRow] = []
         rows.reserveCapacity(records.count)
         for (index, record) in records.enumerated() {
@@ -120,15 +115,70 @@ struct ExchangeRow {
             guard bytes[record.lowerBound] == UInt8(ascii: "{") else {
                 throw .invalidRequest("\(label) must be a JSON object, got \(JSONDescription.of(bytes[record]))")
             }
-            let recordIndex = if indexed {
-                try RecordIndex(bytes: bytes, record: record,
-                                given: UnsafeBufferPointer(rebasing: fields[(index * fieldCount)...].prefix(fieldCount)),
-                                body: body, position: label)
-            } else {
-                try RecordIndex(bytes: bytes, walking: record, position: label)
-            }
-            rows.append(try ExchangeRow(recordIndex))
+            rows.append(try ExchangeRow(RecordIndex(bytes: bytes, walking: record, position: label)))
         }
         return rows
+    }
+
+    /// The rows of a batch the host indexed. The batch is the host's own writing, so it is not validated byte by
+    /// byte (that pass cost more than reading the columns): every entry must lie inside the batch, and the records'
+    /// own entries must tile the array exactly — `[`, the records separated by commas, `]` — each an object. A
+    /// string or number column is still checked as it is read.
+    private static func indexedBatch(_ bytes: [UInt8], body: UnsafeRawBufferPointer,
+                                     fields: UnsafeBufferPointer<lessllm_bytes>,
+                                     fieldCount: Int) throws(PluginError) -> [ExchangeRow] {
+        let count = fields.count / fieldCount  // PluginKit sizes `fields` as record_count × record_field_count
+        var cursor = skippingWhitespace(bytes, from: 0)
+        guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "[") else { throw notAnArray(bytes) }
+        cursor = skippingWhitespace(bytes, from: cursor + 1)
+        var rows: [ExchangeRow] = []
+        rows.reserveCapacity(count)
+        for index in 0..<count {
+            let position = "record \(index + 1) of \(count)"
+            let entries = UnsafeBufferPointer(rebasing: fields[(index * fieldCount)...].prefix(fieldCount))
+            let recordIndex = try RecordIndex(bytes: bytes, given: entries, body: body, position: position)
+            guard let record = recordIndex.json(LESSLLM_RECORD_WHOLE), record.lowerBound == cursor,
+                  bytes[record.lowerBound] == UInt8(ascii: "{"), bytes[record.upperBound - 1] == UInt8(ascii: "}")
+            else {
+                if cursor < bytes.count && bytes[cursor] == UInt8(ascii: "]") {
+                    throw .invalidRequest(
+                        "sink:log: the host's record index covers \(count) records, the batch holds \(index)")
+                }
+                throw .invalidRequest("\(position): the host's record index does not match the batch's records")
+            }
+            cursor = skippingWhitespace(bytes, from: record.upperBound)
+            let separator = index + 1 < count ? UInt8(ascii: ",") : UInt8(ascii: "]")
+            guard cursor < bytes.count, bytes[cursor] == separator else {
+                if index + 1 == count && cursor < bytes.count && bytes[cursor] == UInt8(ascii: ",") {
+                    throw .invalidRequest(
+                        "sink:log: the host's record index covers \(count) records, the batch holds more")
+                }
+                if index + 1 < count && cursor < bytes.count && bytes[cursor] == UInt8(ascii: "]") {
+                    throw .invalidRequest(
+                        "sink:log: the host's record index covers \(count) records, the batch holds \(index + 1)")
+                }
+                throw .invalidRequest("\(position): the host's record index does not match the batch's records")
+            }
+            cursor = skippingWhitespace(bytes, from: cursor + 1)
+            rows.append(try ExchangeRow(recordIndex))
+        }
+        guard cursor == bytes.count else {
+            throw .invalidRequest("sink:log: the batch goes on after its closing bracket")
+        }
+        return rows
+    }
+
+    private static func skippingWhitespace(_ bytes: [UInt8], from start: Int) -> Int {
+        var cursor = start
+        while cursor < bytes.count, bytes[cursor] == 0x20 || bytes[cursor] == 0x0A || bytes[cursor] == 0x0D
+            || bytes[cursor] == 0x09 {
+            cursor += 1
+        }
+        return cursor
+    }
+
+    private static func notAnArray(_ bytes: [UInt8]) -> PluginError {
+        let start = bytes.firstIndex { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } ?? 0
+        return .invalidRequest("sink:log expects a JSON array of exchange records, got \(JSONDescription.of(bytes[start...]))")
     }
 }

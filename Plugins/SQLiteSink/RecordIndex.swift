@@ -32,9 +32,9 @@ struct RecordIndex {
     ]
 
     /// The index the host gave for one record: `given` are its entries (pointers into `body`, which `bytes` copies).
-    /// - Throws: `PluginError.invalidRequest` when an entry points outside the batch or the record's own entry is
-    ///   not `record` (the host's index does not describe this batch).
-    init(bytes: [UInt8], record: Range<Int>, given: UnsafeBufferPointer<lessllm_bytes>, body: UnsafeRawBufferPointer,
+    /// Where the record itself lies (`LESSLLM_RECORD_WHOLE`) is for the caller to check against the batch.
+    /// - Throws: `PluginError.invalidRequest` when an entry points outside the batch.
+    init(bytes: [UInt8], given: UnsafeBufferPointer<lessllm_bytes>, body: UnsafeRawBufferPointer,
          position: String) throws(PluginError) {
         var ranges = [Range<Int>?](repeating: nil, count: Self.paths.count)
         let base = UInt(bitPattern: body.baseAddress)
@@ -48,9 +48,6 @@ struct RecordIndex {
                     "\(position): the host's record index places \(Self.describe(field)) outside the batch")
             }
             ranges[field] = Int(offset)..<Int(offset) + entry.len
-        }
-        guard ranges[Int(LESSLLM_RECORD_WHOLE)] == record else {
-            throw .invalidRequest("\(position): the host's record index does not match the batch's records")
         }
         self.bytes = bytes
         self.ranges = ranges

@@ -80,10 +80,14 @@ struct SQLiteSinkRecordIndexTests {
         shifted[2 * count + Int(LESSLLM_RECORD_WHOLE)] = good[count + Int(LESSLLM_RECORD_WHOLE)]
         var huge = good
         huge[Int(LESSLLM_RECORD_RESPONSE)] = 10..<Int.max
+        var inner = good  // inside the batch and starting with a brace, but not where the second record begins
+        inner[count + Int(LESSLLM_RECORD_WHOLE)] = try #require(good[count + Int(LESSLLM_RECORD_HTTP)])
         var mistyped = good
         mistyped[Int(LESSLLM_RECORD_INPUT_TOKENS)] = good[Int(LESSLLM_RECORD_OUTCOME)]
         let cases: [([Range<Int>?], String)] = [
-            (Array(good.prefix(2 * count)), "sink:log: the host's record index covers 2 records, the batch holds 3"),
+            (Array(good.prefix(2 * count)), "sink:log: the host's record index covers 2 records, the batch holds more"),
+            (good + good.suffix(count), "sink:log: the host's record index covers 4 records, the batch holds 3"),
+            (inner, "record 2 of 3: the host's record index does not match the batch's records"),
             (outside, "record 2 of 3: the host's record index places request outside the batch"),
             (shifted, "record 3 of 3: the host's record index does not match the batch's records"),
             (huge, "record 1 of 3: the host's record index places response outside the batch"),
