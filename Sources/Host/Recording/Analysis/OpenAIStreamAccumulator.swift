@@ -11,7 +11,9 @@ struct OpenAIStreamAccumulator {
         var finishReason: JSONValue = .null
     }
 
-    private var head = JSONObject()
+    /// The first value of each of `headKeys` (id, created, model, system_fingerprint), by position: checking a slot
+    /// is free, where a keyed lookup per chunk hashed four keys.
+    private var head = [JSONValue?](repeating: nil, count: Self.headKeys.count)
     private var choices: [Int: Choice] = [:]
     private var usage: JSONValue?
     /// An error object the stream carried, if any.
@@ -34,9 +36,9 @@ struct OpenAIStreamAccumulator {
             self.error = try JSONValue(parsing: bytes)
             return false
         }
-        for key in Self.headKeys where head[key] == nil {
+        for (slot, key) in Self.headKeys.enumerated() where head[slot] == nil {
             if let range = members[key], !Self.isNull(range, in: bytes) {
-                head[key] = try JSONValue(parsing: UnsafeRawBufferPointer(rebasing: bytes[range]))
+                head[slot] = try JSONValue(parsing: UnsafeRawBufferPointer(rebasing: bytes[range]))
             }
         }
         if let range = members["usage"], !Self.isNull(range, in: bytes) {
@@ -53,10 +55,12 @@ struct OpenAIStreamAccumulator {
             let index = fields["index"].flatMap { Int(String(decoding: item[$0], as: UTF8.self)) } ?? 0
             if choices[index] == nil { choices[index] = Choice() }
             // The choice is changed in place: a copy taken out of the dictionary would share its text buffers and
-            // copy the whole text on every append (quadratic in a long answer).
+            // copy the whole text on every append (quadratic in a long answer). For the same reason `apply` is
+            // static: calling a method of `self` here kept a second reference to `choices` for the call, so every
+            // chunk copied the dictionary and then each text it appended to.
             if let deltaRange = fields["delta"], item[deltaRange.lowerBound] == UInt8(ascii: "{") {
                 let delta = UnsafeRawBufferPointer(rebasing: item[deltaRange])
-                carriedContent = try apply(delta: delta, to: &choices[index, default: Choice()]) || carriedContent
+                carriedContent = try Self.apply(delta: delta, to: &choices[index, default: Choice()]) || carriedContent
             }
             if let reason = fields["finish_reason"], !Self.isNull(reason, in: item) {
                 choices[index, default: Choice()].finishReason =
@@ -67,7 +71,7 @@ struct OpenAIStreamAccumulator {
     }
 
     /// Applies one choice's delta (part of a checked chunk); returns whether it carried a content token.
-    private func apply(delta bytes: UnsafeRawBufferPointer, to choice: inout Choice) throws(JSONError) -> Bool {
+    private static func apply(delta bytes: UnsafeRawBufferPointer, to choice: inout Choice) throws(JSONError) -> Bool {
         let fields = Members(try JSONScanner.membersOfValidatedObject(in: bytes))
         var carriedContent = false
         if let text = try Self.string(fields["content"], in: bytes) {
@@ -128,11 +132,11 @@ struct OpenAIStreamAccumulator {
     /// The completion so far.
     var completion: JSONValue {
         var result = JSONObject()
-        result["id"] = head["id"] ?? .null
+        result["id"] = head[0] ?? .null
         result["object"] = "chat.completion"
-        result["created"] = head["created"] ?? .null
-        result["model"] = head["model"] ?? .null
-        if let fingerprint = head["system_fingerprint"] { result["system_fingerprint"] = fingerprint }
+        result["created"] = head[1] ?? .null
+        result["model"] = head[2] ?? .null
+        if let fingerprint = head[3] { result["system_fingerprint"] = fingerprint }
         result["choices"] = .array(choices.keys.sorted().map { index in
             let choice = choices[index]!
             var message: JSONObject = ["role": "assistant", "content": choice.content.map(JSONValue.string) ?? .null]
