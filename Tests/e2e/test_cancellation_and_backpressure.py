@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
+import os
+import resource
 import socket
 import threading
 import time
@@ -254,3 +257,58 @@ def test_fifty_parallel_streams_complete_with_their_own_content(oa, an, gateway)
     assert results == ["".join(pieces_for(f"stream-{index:02d}")) for index in range(count)]
     assert len(oa.requests) == len(an.requests) == count // 2
     assert all(json.loads(r.body)["stream_options"] == {"include_usage": True} for r in oa.requests)
+
+
+def open_descriptors(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def test_streams_past_the_descriptor_limit_wait_for_a_descriptor_instead_of_failing(oa, fresh_gateway):
+    """Each stream holds two descriptors (client and upstream). With the gateway's limit lowered so that four client
+    connections leave room for only one new upstream connection, the streams that cannot connect wait until an
+    earlier stream ends and releases its descriptors — every stream completes, none gets a 502."""
+    gateway = fresh_gateway
+    body = lambda nonce: json.dumps({"model": "gpt-4o-mini", "stream": True,
+                                     "messages": [{"role": "user", "content": nonce}]})
+    headers = {"Content-Type": "application/json", "Connection": "close"}
+
+    def stream_for(nonce: str) -> Stream:
+        events = openai_stream_events([f"{nonce} ", "done"])
+        return Stream(200, OPENAI_SSE_HEADERS, events[:2] + [Pause(0.3)] + events[2:])
+
+    def text_of(response) -> str:
+        raw = response.read()
+        if response.status != 200:
+            return raw.decode(errors="replace")  # the error, for the assertion's message
+        chunks = [json.loads(harness.event_data(event)) for event in harness.split_events(raw)
+                  if harness.event_data(event) != "[DONE]"]
+        return "".join(choice["delta"].get("content") or "" for chunk in chunks for choice in chunk["choices"])
+
+    oa.responder = lambda request: stream_for(request.json()["messages"][0]["content"])
+    warm = http.client.HTTPConnection("127.0.0.1", gateway.port, timeout=10)
+    warm.request("POST", "/v1/chat/completions", body("warm-up"), headers)
+    assert text_of(warm.getresponse()) == "warm-up done"  # everything opened lazily is open now
+    warm.close()
+    time.sleep(0.2)
+    base = open_descriptors(gateway.pid)  # includes the warm-up's upstream connection, idle in the pool
+    resource.prlimit(gateway.pid, resource.RLIMIT_NOFILE, (base + 5, base + 5))
+
+    count = 4
+    clients = [http.client.HTTPConnection("127.0.0.1", gateway.port, timeout=15) for _ in range(count)]
+    for client in clients:
+        client.connect()
+    deadline = time.monotonic() + 5
+    while open_descriptors(gateway.pid) < base + count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert open_descriptors(gateway.pid) == base + count, "the gateway did not accept the four connections"
+    # One stream reuses the pooled connection, one more connects, the other two find no descriptor left.
+    for index, client in enumerate(clients):
+        client.request("POST", "/v1/chat/completions", body(f"stream-{index}"), headers)
+    responses = [client.getresponse() for client in clients]
+    results = [(response.status, text_of(response)) for response in responses]
+    for client in clients:
+        client.close()
+
+    assert results == [(200, f"stream-{index} done") for index in range(count)], gateway.stderr_text()[-2000:]
+    assert len(oa.requests) == 1 + count
+    assert open_descriptors(gateway.pid) <= base + 5

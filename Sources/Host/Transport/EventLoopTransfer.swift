@@ -9,6 +9,10 @@ import NIOPosix
 /// Timeouts: connect is NIO's; first byte, idle gap and total share one timer, armed for the earliest deadline and
 /// re-armed when it fires early (deadlines only move later, so nothing is rescheduled per chunk).
 ///
+/// A connect that fails because the process is out of file descriptors (EMFILE, ENFILE) is tried again a little
+/// later, until the connect timeout: every stream holds two descriptors, so a burst past the limit would otherwise
+/// fail the streams that arrive last while the ones ahead of them are about to finish and release theirs.
+///
 /// THREAD: the exchange's event loop only.
 final class EventLoopTransfer: UpstreamTransfer {
     private let request: UpstreamRequest
@@ -29,6 +33,10 @@ final class EventLoopTransfer: UpstreamTransfer {
     private var lastByteAt: UInt64
     private var timer: Scheduled<Void>?
     private var timerDeadline: UInt64 = .max
+    /// The wait before the next connect attempt when descriptors run out (doubles up to `longestDescriptorWait`).
+    private var descriptorWait = EventLoopTransfer.firstDescriptorWait
+    private static let firstDescriptorWait: UInt64 = 5_000_000
+    private static let longestDescriptorWait: UInt64 = 200_000_000
 
     init(request: UpstreamRequest, target: PlainHTTPTarget, options: TransportOptions, flow: FlowControl,
          eventLoop: any EventLoop, pool: UpstreamConnectionPool, handler: any UpstreamResponseHandler) {
@@ -46,6 +54,10 @@ final class EventLoopTransfer: UpstreamTransfer {
     /// Sends the request on an idle pooled connection, or on a new one.
     func begin() {
         arm(at: min(startedAt &+ options.firstByteTimeout.nanoseconds, totalDeadline))
+        reuseOrConnect()
+    }
+
+    private func reuseOrConnect() {
         if let idle = pool.take(for: target.poolKey) {
             attach(idle, reused: true)
         } else {
@@ -91,8 +103,21 @@ final class EventLoopTransfer: UpstreamTransfer {
             attach(connection, reused: false)
         case .failure(let error):
             guard handler != nil else { return }
+            if ConnectFailure.isOutOfDescriptors(error), waitForDescriptor() { return }
             end(ConnectFailure.describe(error, target: target, timeout: options.connectTimeout))
         }
+    }
+
+    /// Schedules another attempt (a connection parked meanwhile is taken first: it holds a descriptor already);
+    /// false when it would start past the connect timeout.
+    private func waitForDescriptor() -> Bool {
+        let wait = descriptorWait
+        guard MonotonicClock.nanoseconds() &+ wait < startedAt &+ options.connectTimeout.nanoseconds else { return false }
+        descriptorWait = min(descriptorWait * 2, Self.longestDescriptorWait)
+        eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(wait))) { [self] in
+            if handler != nil { reuseOrConnect() }
+        }
+        return true
     }
 
     private func attach(_ connection: UpstreamConnection, reused: Bool) {
@@ -253,6 +278,15 @@ private enum ConnectFailure {
             return TransportFailure(.unreachable, "upstream request failed: could not resolve host \(target.host)")
         }
         return TransportFailure(.unreachable, "upstream request failed: connect to \(place) failed: \(reason(error))")
+    }
+
+    /// Whether the connect failed for want of a file descriptor (the process's or the system's limit).
+    static func isOutOfDescriptors(_ error: any Error) -> Bool {
+        let errors = (error as? NIOConnectionError)?.connectionErrors.map(\.error) ?? [error]
+        return errors.contains { error in
+            guard let error = error as? IOError else { return false }
+            return error.errnoCode == EMFILE || error.errnoCode == ENFILE
+        }
     }
 
     private static func reason(_ error: any Error) -> String {
