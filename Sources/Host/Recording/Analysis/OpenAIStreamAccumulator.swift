@@ -55,9 +55,9 @@ struct OpenAIStreamAccumulator {
             let index = fields["index"].flatMap { Int(String(decoding: item[$0], as: UTF8.self)) } ?? 0
             if choices[index] == nil { choices[index] = Choice() }
             // The choice is changed in place: a copy taken out of the dictionary would share its text buffers and
-            // copy the whole text on every append (quadratic in a long answer). For the same reason `apply` is
-            // static: calling a method of `self` here kept a second reference to `choices` for the call, so every
-            // chunk copied the dictionary and then each text it appended to.
+            // copy the whole text on every append (quadratic in a long answer). `apply` is static: calling a method
+            // of `self` here held a second reference to `choices` for the call, and every chunk copied the
+            // dictionary (a tenth of the accumulator's cost, in the profile).
             if let deltaRange = fields["delta"], item[deltaRange.lowerBound] == UInt8(ascii: "{") {
                 let delta = UnsafeRawBufferPointer(rebasing: item[deltaRange])
                 carriedContent = try Self.apply(delta: delta, to: &choices[index, default: Choice()]) || carriedContent
