@@ -382,6 +382,26 @@ def test_truncated_non_stream_body_is_a_502_not_a_partial_200(oa, an, http, dial
     assert b"cut short" not in response.content
 
 
+@pytest.mark.parametrize("dialect", ["openai", "anthropic"])
+def test_an_upstream_response_that_cannot_be_framed_is_a_502_that_says_why(oa, an, http, dialect):
+    body = openai_completion("never relayed") if dialect == "openai" else anthropic_message("never relayed")
+    mock = oa if dialect == "openai" else an
+    mock.script(Reply(200, [("Content-Type", "application/json"), ("Content-Length", "12a")], body))
+
+    if dialect == "openai":
+        response = post_json(http, OA_PATH, b'{"model":"gpt-4o","messages":[]}')
+        error = openai_error_of(response)
+        assert error["type"] == "server_error"
+    else:
+        response = post_json(http, AN_PATH, b'{"model":"claude-haiku-4-5","max_tokens":5,"messages":[]}')
+        error = anthropic_error_of(response)
+        assert error["type"] == "api_error"
+    assert response.status_code == 502
+    assert "the upstream sent an invalid content-length: '12a'" in error["message"]
+    assert b"never relayed" not in response.content
+    assert len(mock.requests) == 1  # the upstream answered: the request is not sent again
+
+
 # ---- streams that fail after they started --------------------------------------------------------------------------
 
 

@@ -1,6 +1,5 @@
 import Glibc
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// One upstream HTTP/1.1 transfer of the event-loop client: a pooled or new connection on the exchange's own event
@@ -74,13 +73,8 @@ final class EventLoopTransfer: UpstreamTransfer {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // NIO's response decoder, which watches the request heads go by; below it, the gateway's
-                    // own request encoder (one buffer per request) in place of NIO's encoder and validator.
-                    try channel.pipeline.syncOperations.addHandlers([
-                        UpstreamRequestEncoder(),
-                        ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)),
-                        UpstreamConnection(key: key),
-                    ])
+                    // The connection writes requests and reads responses itself: one handler, no HTTP codec.
+                    try channel.pipeline.syncOperations.addHandler(UpstreamConnection(key: key))
                 }
             }
             .connect(host: target.host, port: target.port)
@@ -138,14 +132,14 @@ final class EventLoopTransfer: UpstreamTransfer {
 
     // MARK: - From the connection
 
-    func receivedHead(_ head: HTTPResponseHead) {
+    func receivedHead(status: Int, headers: [(String, String)]) {
         guard let handler else { return }
         headReceived = true
         lastByteAt = MonotonicClock.nanoseconds()
         if lastByteAt &+ options.idleTimeout.nanoseconds < timerDeadline {
             arm(at: lastByteAt &+ options.idleTimeout.nanoseconds)
         }
-        handler.upstreamHead(status: Int(head.status.code), headers: head.headers.map { ($0.name, $0.value) })
+        handler.upstreamHead(status: status, headers: headers)
     }
 
     func receivedBody(_ buffer: ByteBuffer) {
@@ -170,12 +164,13 @@ final class EventLoopTransfer: UpstreamTransfer {
     }
 
     /// The connection closed or failed. A reused connection that dies before any response byte was most likely
-    /// closed by the upstream while idle: the request is sent once more, on a new connection.
+    /// closed by the upstream while idle: the request is sent once more, on a new connection (not when the upstream
+    /// answered, however badly: it has the request).
     func connectionLost(_ connection: UpstreamConnection, error: (any Error)?) {
         guard handler != nil, connection === self.connection else { return }
         _ = detach()
         connection.close()
-        if !headReceived && onReusedConnection && !hasRetried {
+        if !headReceived && onReusedConnection && !hasRetried && !(error is UpstreamResponseParser.Malformed) {
             hasRetried = true
             connect()
             return

@@ -1,15 +1,18 @@
 import NIOCore
-import NIOHTTP1
 
-/// One keep-alive HTTP/1.1 connection to a plain-http upstream: the last handler of its channel's pipeline (after
-/// NIO's request encoder and response decoder). It carries one transfer at a time and waits in its event loop's
-/// pool between them.
+/// One keep-alive HTTP/1.1 connection to a plain-http upstream, and the only handler of its channel's pipeline: it
+/// writes each request as one buffer (the head serialised straight into bytes, the body after it) and reads the
+/// response with `UpstreamResponseParser`, handing the body on as slices of what the socket read. It carries one
+/// transfer at a time and waits in its event loop's pool between them.
+///
+/// Headers are checked before they get here (`PluginStreamContext.httpStart` refuses a request whose headers break
+/// `HeaderRules`), and requests are framed by `content-length`, so there are no chunks or trailers to write.
 ///
 /// THREAD: its channel's event loop only.
 final class UpstreamConnection: ChannelDuplexHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     /// The pool key (`host:port`) this connection was opened for.
     let key: String
@@ -23,7 +26,11 @@ final class UpstreamConnection: ChannelDuplexHandler {
     private var heldRead = false
     /// The request went out whole: only then may the connection carry another one.
     private var requestWritten = false
-    private var responseKeepsAlive = false
+    private var parser = UpstreamResponseParser(requestMethod: "GET")
+    /// The response ended with nothing after it: only then may the connection carry another request.
+    private var responseEnded = false
+    /// The start of a line that has not arrived whole (a head, a chunk size), read again with the next bytes.
+    private var unread: ByteBuffer?
 
     init(key: String) {
         self.key = key
@@ -34,38 +41,54 @@ final class UpstreamConnection: ChannelDuplexHandler {
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
-    /// Writes `request` (head, body, end) and flushes once; false when the connection is already gone.
+    /// Writes `request` as one buffer and flushes it; false when the connection is already gone.
     func send(_ request: UpstreamRequest, to target: PlainHTTPTarget) -> Bool {
         guard let context, context.channel.isActive else { return false }
         requestWritten = false
-        responseKeepsAlive = false
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(request.headers.count + 2)
+        responseEnded = false
+        parser = UpstreamResponseParser(requestMethod: request.method)
+        unread = nil
+        var bytes = context.channel.allocator.buffer(capacity: 512 + request.body.count)
+        Self.write(request, to: target, into: &bytes)
+        let written = context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.assumeIsolated().whenSuccess { [self] in requestWritten = true }
+        context.writeAndFlush(wrapOutboundOut(bytes), promise: written)
+        return true
+    }
+
+    /// `<method> <target> HTTP/1.1`, the request's headers but those of framing, `host` when it has none,
+    /// `content-length`, the blank line, the body.
+    static func write(_ request: UpstreamRequest, to target: PlainHTTPTarget, into bytes: inout ByteBuffer) {
+        bytes.writeString(request.method)
+        bytes.writeStaticString(" ")
+        bytes.writeString(target.requestTarget)
+        bytes.writeStaticString(" HTTP/1.1\r\n")
         var hasHost = false
         for (name, value) in request.headers {
             let lowercased = name.lowercased()  // once per header, for both checks
             hasHost = hasHost || lowercased == "host"
-            if !Self.isFraming(lowercased: lowercased) { headers.add(name: name, value: value) }
+            guard !isFraming(lowercased: lowercased) else { continue }
+            bytes.writeString(name)
+            bytes.writeStaticString(": ")
+            bytes.writeString(value)
+            bytes.writeStaticString("\r\n")
         }
-        if !hasHost { headers.add(name: "Host", value: target.authority) }
+        if !hasHost {
+            bytes.writeStaticString("Host: ")
+            bytes.writeString(target.authority)
+            bytes.writeStaticString("\r\n")
+        }
         if request.method != "GET" || !request.body.isEmpty {
-            headers.add(name: "Content-Length", value: String(request.body.count))
+            bytes.writeStaticString("Content-Length: ")
+            bytes.writeString(String(request.body.count))
+            bytes.writeStaticString("\r\n")
         }
-        let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method),
-                                   uri: target.requestTarget, headers: headers)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if !request.body.isEmpty {
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: request.body)))),
-                          promise: nil)
-        }
-        let written = context.eventLoop.makePromise(of: Void.self)
-        written.futureResult.assumeIsolated().whenSuccess { [self] in requestWritten = true }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
-        return true
+        bytes.writeStaticString("\r\n")
+        bytes.writeBytes(request.body)
     }
 
     /// Whether the connection may carry another request after this response ended.
-    var isReusable: Bool { requestWritten && responseKeepsAlive && isActive }
+    var isReusable: Bool { requestWritten && responseEnded && parser.keepsAlive && isActive }
 
     /// Resumes reading after a flow-control pause.
     func resumeReading() {
@@ -81,20 +104,38 @@ final class UpstreamConnection: ChannelDuplexHandler {
     // MARK: - ChannelDuplexHandler
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let transfer else {
+        var buffer = unwrapInboundIn(data)
+        guard transfer != nil else {
             // Bytes on an idle connection belong to no request: the connection is unusable.
             context.close(promise: nil)
             return
         }
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            responseKeepsAlive = head.isKeepAlive
-            transfer.receivedHead(head)
-        case .body(let buffer):
-            transfer.receivedBody(buffer)
-        case .end:
-            transfer.receivedEnd(on: self)
+        if var start = unread {
+            unread = nil
+            start.writeBuffer(&buffer)
+            buffer = start
         }
+        do {
+            // Each part goes to the transfer of the moment: one may end (or be cancelled) part-way through a read.
+            while let part = try parser.next(from: &buffer) {
+                switch part {
+                case .head(let status, let headers):
+                    transfer?.receivedHead(status: status, headers: headers)
+                case .body(let piece):
+                    transfer?.receivedBody(piece)
+                case .end:
+                    // Bytes after the end are not a response to anything: the connection is not used again.
+                    responseEnded = buffer.readableBytes == 0
+                    transfer?.receivedEnd(on: self)
+                    return
+                }
+            }
+        } catch {
+            transfer?.connectionLost(self, error: error)
+            context.close(promise: nil)
+            return
+        }
+        if buffer.readableBytes > 0 { unread = buffer }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -104,7 +145,10 @@ final class UpstreamConnection: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         pool?.remove(self)
-        transfer?.connectionLost(self, error: nil)
+        if let transfer {
+            // A body without a length ends with the connection; any other response was cut short.
+            if parser.connectionClosed() { transfer.receivedEnd(on: self) } else { transfer.connectionLost(self, error: nil) }
+        }
         context.fireChannelInactive()
     }
 

@@ -81,7 +81,7 @@ struct SQLiteSinkRecordIndexTests {
         var huge = good
         huge[Int(LESSLLM_RECORD_RESPONSE)] = 10..<Int.max
         var inner = good  // inside the batch and starting with a brace, but not where the second record begins
-        inner[count + Int(LESSLLM_RECORD_WHOLE)] = try #require(good[count + Int(LESSLLM_RECORD_HTTP)])
+        inner[count + Int(LESSLLM_RECORD_WHOLE)] = good[count + Int(LESSLLM_RECORD_HTTP)]
         var mistyped = good
         mistyped[Int(LESSLLM_RECORD_INPUT_TOKENS)] = good[Int(LESSLLM_RECORD_OUTCOME)]
         let cases: [([Range<Int>?], String)] = [
