@@ -12,6 +12,14 @@ enum HeaderRules {
         !name.isEmpty && name.utf8.allSatisfy(isTokenByte)
     }
 
+    /// Whether a header's `name` is `lowercased` (letters, digits and '-') in any letter case — without building a
+    /// lower-cased copy of the name.
+    static func name(_ name: String, is lowercased: StaticString) -> Bool {
+        let expected = UnsafeRawBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount)
+        // An ASCII letter differs from its lower case only in bit 5, which '-' and the digits already have set.
+        return name.utf8.count == expected.count && name.utf8.elementsEqual(expected) { ($0 | 0x20) == $1 }
+    }
+
     /// Whether `byte` may appear in a header name (RFC 9110 `tchar`).
     static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {

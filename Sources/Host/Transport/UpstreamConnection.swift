@@ -65,9 +65,8 @@ final class UpstreamConnection: ChannelDuplexHandler {
         bytes.writeStaticString(" HTTP/1.1\r\n")
         var hasHost = false
         for (name, value) in request.headers {
-            let lowercased = name.lowercased()  // once per header, for both checks
-            hasHost = hasHost || lowercased == "host"
-            guard !isFraming(lowercased: lowercased) else { continue }
+            hasHost = hasHost || HeaderRules.name(name, is: "host")
+            guard !isFraming(name) else { continue }
             bytes.writeString(name)
             bytes.writeStaticString(": ")
             bytes.writeString(value)
@@ -161,9 +160,13 @@ final class UpstreamConnection: ChannelDuplexHandler {
     }
 
     /// Headers the connection sets itself (the body's length) or that HTTP/1.1 framing forbids copying.
-    private static func isFraming(lowercased name: String) -> Bool {
-        switch name {
-        case "content-length", "transfer-encoding", "expect", "connection", "keep-alive", "upgrade": true
+    private static func isFraming(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 6: HeaderRules.name(name, is: "expect")
+        case 7: HeaderRules.name(name, is: "upgrade")
+        case 10: HeaderRules.name(name, is: "connection") || HeaderRules.name(name, is: "keep-alive")
+        case 14: HeaderRules.name(name, is: "content-length")
+        case 17: HeaderRules.name(name, is: "transfer-encoding")
         default: false
         }
     }

@@ -152,41 +152,53 @@ struct UpstreamResponseParser {
 
     /// `HTTP/1.1 200 OK`: the version and a three-digit status (the reason phrase is not used).
     private mutating func readStatusLine(_ line: ByteBuffer) throws(Malformed) {
-        let bytes = line.readableBytesView
-        let problem = Malformed(description: "the upstream's status line is malformed: \(Self.quote(bytes))")
-        guard bytes.count >= 12, bytes.starts(with: "HTTP/1.".utf8) else { throw problem }
-        let start = bytes.startIndex
-        let minor = bytes[start + 7]
-        guard minor == UInt8(ascii: "0") || minor == UInt8(ascii: "1"), bytes[start + 8] == UInt8(ascii: " ") else {
-            throw problem
+        let parsed = line.withUnsafeReadableBytes { bytes -> (code: Int, isHTTP10: Bool)? in
+            guard bytes.count >= 12, bytes.starts(with: "HTTP/1.".utf8),
+                  bytes[7] == UInt8(ascii: "0") || bytes[7] == UInt8(ascii: "1"), bytes[8] == UInt8(ascii: " "),
+                  bytes.count == 12 || bytes[12] == UInt8(ascii: " ")
+            else { return nil }
+            var code = 0
+            for offset in 9..<12 {
+                let digit = bytes[offset] &- UInt8(ascii: "0")
+                guard digit <= 9 else { return nil }
+                code = code * 10 + Int(digit)
+            }
+            return code >= 100 ? (code, bytes[7] == UInt8(ascii: "0")) : nil
         }
-        var code = 0
-        for offset in 9..<12 {
-            let digit = bytes[start + offset]
-            guard digit >= UInt8(ascii: "0") && digit <= UInt8(ascii: "9") else { throw problem }
-            code = code * 10 + Int(digit - UInt8(ascii: "0"))
+        guard let parsed else {
+            throw Malformed(description: "the upstream's status line is malformed: \(Self.quote(line.readableBytesView))")
         }
-        guard code >= 100, bytes.count == 12 || bytes[start + 12] == UInt8(ascii: " ") else { throw problem }
-        status = code
-        isHTTP10 = minor == UInt8(ascii: "0")
+        status = parsed.code
+        isHTTP10 = parsed.isHTTP10
     }
 
     /// `name: value`, the value without the spaces around it.
     private static func header(in line: ByteBuffer) throws(Malformed) -> (String, String) {
-        let bytes = line.readableBytesView
-        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), colon > bytes.startIndex,
-              bytes[bytes.startIndex..<colon].allSatisfy(HeaderRules.isTokenByte)
-        else {
-            // Includes a folded continuation line (leading space), which RFC 9112 lets a client reject.
-            throw Malformed(description: "the upstream sent a malformed header line: \(quote(bytes))")
+        enum Problem: Error { case malformed, control }
+        let parsed = line.withUnsafeReadableBytes { bytes -> Result<(String, String), Problem> in
+            // A folded continuation line (leading space) has no token before a colon either: RFC 9112 lets a client
+            // reject it.
+            var colon = 0
+            while colon < bytes.count && HeaderRules.isTokenByte(bytes[colon]) { colon += 1 }
+            guard colon > 0, colon < bytes.count, bytes[colon] == UInt8(ascii: ":") else { return .failure(.malformed) }
+            var start = colon + 1
+            var end = bytes.count
+            while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
+            while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
+            for index in start..<end where (bytes[index] < 0x20 && bytes[index] != 0x09) || bytes[index] == 0x7F {
+                return .failure(.control)
+            }
+            return .success((String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self),
+                             String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)))
         }
-        var value = bytes[(colon + 1)...]
-        while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
-        while let last = value.last, last == 0x20 || last == 0x09 { value = value.dropLast() }
-        guard !value.contains(where: { $0 < 0x20 && $0 != 0x09 || $0 == 0x7F }) else {
-            throw Malformed(description: "the upstream sent a header with a control character: \(quote(bytes))")
+        switch parsed {
+        case .success(let header):
+            return header
+        case .failure(.malformed):
+            throw Malformed(description: "the upstream sent a malformed header line: \(quote(line.readableBytesView))")
+        case .failure(.control):
+            throw Malformed(description: "the upstream sent a header with a control character: \(quote(line.readableBytesView))")
         }
-        return (String(decoding: bytes[..<colon], as: UTF8.self), String(decoding: value, as: UTF8.self))
     }
 
     /// Decides how the body is framed and returns the head (nil for an informational response, which is skipped).
@@ -204,24 +216,21 @@ struct UpstreamResponseParser {
         var closeRequested = false
         var keepAliveRequested = false
         for (name, value) in headers {
-            switch name.utf8.count {
-            case 14 where Self.sameName(name, "content-length"):
+            if HeaderRules.name(name, is: "content-length") {
                 guard let parsed = Self.contentLength(value), length == nil || length == parsed else {
                     throw Malformed(description: "the upstream sent an invalid content-length: \(Self.quote(value.utf8))")
                 }
                 length = parsed
-            case 17 where Self.sameName(name, "transfer-encoding"):
+            } else if HeaderRules.name(name, is: "transfer-encoding") {
                 transferEncoded = true
                 // Only a final `chunked` frames the body by chunks; any other coding runs until the close.
                 chunked = Self.lastToken(of: value).lowercased() == "chunked"
-            case 10 where Self.sameName(name, "connection"):
+            } else if HeaderRules.name(name, is: "connection") {
                 for token in value.split(separator: ",") {
                     let option = token.trimmingSpaces.lowercased()
                     closeRequested = closeRequested || option == "close"
                     keepAliveRequested = keepAliveRequested || option == "keep-alive"
                 }
-            default:
-                break
             }
         }
         keepsAlive = !closeRequested && (!isHTTP10 || keepAliveRequested)
@@ -255,12 +264,6 @@ struct UpstreamResponseParser {
 
     // MARK: - Values
 
-    private static func sameName(_ name: String, _ lowercased: StaticString) -> Bool {
-        let expected = UnsafeRawBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount)
-        // ASCII letters only differ from their lower case in bit 5; the expected names are letters and '-'.
-        return name.utf8.elementsEqual(expected) { ($0 | 0x20) == $1 }
-    }
-
     /// A `content-length`: digits only, at most 18 of them (no overflow).
     private static func contentLength(_ value: String) -> Int? {
         let digits = value.utf8
@@ -275,26 +278,27 @@ struct UpstreamResponseParser {
 
     /// A chunk-size line: hex digits, then optional extensions after `;` (ignored); at most 15 digits (no overflow).
     private static func chunkSize(in line: ByteBuffer) throws(Malformed) -> Int {
-        let bytes = line.readableBytesView
-        var size = 0
-        var digits = 0
-        for byte in bytes {
-            let value: Int
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = Int(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = Int(byte - UInt8(ascii: "a")) + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = Int(byte - UInt8(ascii: "A")) + 10
-            case UInt8(ascii: ";"), UInt8(ascii: " "), UInt8(ascii: "\t"):
-                guard digits > 0 else { throw badChunkSize(bytes) }
-                return size
-            default:
-                throw badChunkSize(bytes)
+        let size = line.withUnsafeReadableBytes { bytes -> Int? in
+            var size = 0
+            var digits = 0
+            for byte in bytes {
+                let value: Int
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = Int(byte - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = Int(byte - UInt8(ascii: "a")) + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): value = Int(byte - UInt8(ascii: "A")) + 10
+                case UInt8(ascii: ";"), UInt8(ascii: " "), UInt8(ascii: "\t"):
+                    return digits > 0 ? size : nil
+                default:
+                    return nil
+                }
+                digits += 1
+                guard digits <= 15 else { return nil }
+                size = size * 16 + value
             }
-            digits += 1
-            guard digits <= 15 else { throw badChunkSize(bytes) }
-            size = size * 16 + value
+            return digits > 0 ? size : nil
         }
-        guard digits > 0 else { throw badChunkSize(bytes) }
+        guard let size else { throw badChunkSize(line.readableBytesView) }
         return size
     }
 
