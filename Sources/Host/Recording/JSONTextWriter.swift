@@ -47,6 +47,27 @@ struct JSONTextWriter {
         afterKey = true
     }
 
+    /// A header name as a key, lower-cased; copied in one piece when it is a token (as names are), else escaped.
+    mutating func key(lowercasing name: String) {
+        var name = name
+        let written = name.withUTF8 { utf8 -> Bool in
+            guard utf8.allSatisfy(HeaderRules.isTokenByte) else { return false }
+            separate()
+            bytes.append(UInt8(ascii: "\""))
+            let start = bytes.count
+            bytes.append(contentsOf: utf8)
+            for index in start..<bytes.count where bytes[index] &- UInt8(ascii: "A") < 26 { bytes[index] |= 0x20 }
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(UInt8(ascii: ":"))
+            return true
+        }
+        if written {
+            afterKey = true
+        } else {
+            key(text: name.lowercased())
+        }
+    }
+
     // MARK: - Values
 
     mutating func null() {

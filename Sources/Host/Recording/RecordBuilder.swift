@@ -227,24 +227,26 @@ struct RecordBuilder: Sendable {
     }
 
     /// Headers as an object keyed by lower-cased name, secrets masked; repeated headers are joined with ", ".
-    /// Each name is lower-cased once, for the key and the redaction check both.
+    /// Names are compared and lower-cased byte by byte, without a lower-cased copy or a hash per header: a list
+    /// holds a dozen headers, rarely a repeated one.
     static func write(headers list: [(String, String)], redactedBy redactor: HeaderRedactor,
                       to json: inout JSONTextWriter) {
-        var merged: [(name: String, value: String)] = []
-        merged.reserveCapacity(list.count)
-        for (name, original) in list {
-            let key = name.lowercased()
-            let value = redactor.isSecret(lowercasedName: key) ? HeaderRedactor.mask : original
-            if let index = merged.firstIndex(where: { $0.name == key }) {
-                merged[index].value += ", " + value
-            } else {
-                merged.append((key, value))
-            }
+        // Names of different lengths differ: lengths are compared first, bytes only when they match.
+        let lengths = list.map { $0.0.utf8.count }
+        func sameName(_ first: Int, _ second: Int) -> Bool {
+            lengths[first] == lengths[second] && HeaderRules.sameName(list[first].0, list[second].0)
         }
         json.beginObject()
-        for header in merged {
-            json.key(text: header.name)
-            json.string(header.value)
+        for index in list.indices {
+            // A repeated name was written with its first occurrence.
+            guard !(0..<index).contains(where: { sameName($0, index) }) else { continue }
+            let secret = redactor.isSecret(list[index].0, length: lengths[index])
+            var joined = secret ? HeaderRedactor.mask : list[index].1
+            for later in (index + 1)..<list.count where sameName(later, index) {
+                joined += ", " + (secret ? HeaderRedactor.mask : list[later].1)
+            }
+            json.key(lowercasing: list[index].0)
+            json.string(joined)
         }
         json.endObject()
     }

@@ -12,12 +12,22 @@ enum HeaderRules {
         !name.isEmpty && name.utf8.allSatisfy(isTokenByte)
     }
 
-    /// Whether a header's `name` is `lowercased` (letters, digits and '-') in any letter case — without building a
-    /// lower-cased copy of the name.
-    static func name(_ name: String, is lowercased: StaticString) -> Bool {
-        let expected = UnsafeRawBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount)
-        // An ASCII letter differs from its lower case only in bit 5, which '-' and the digits already have set.
-        return name.utf8.count == expected.count && name.utf8.elementsEqual(expected) { ($0 | 0x20) == $1 }
+    /// Whether a header's `name` is `known` (written in lower case) in any letter case — without building a
+    /// lower-cased copy.
+    static func name(_ name: String, is known: StaticString) -> Bool {
+        let expected = UnsafeRawBufferPointer(start: known.utf8Start, count: known.utf8CodeUnitCount)
+        return name.utf8.count == expected.count && name.utf8.elementsEqual(expected) { lowercased($0) == $1 }
+    }
+
+    /// Whether two header names are the same name (ASCII letters compared without case).
+    static func sameName(_ first: String, _ second: String) -> Bool {
+        first.utf8.count == second.utf8.count
+            && first.utf8.elementsEqual(second.utf8) { lowercased($0) == lowercased($1) }
+    }
+
+    /// An ASCII letter in lower case; any other byte as it is.
+    private static func lowercased(_ byte: UInt8) -> UInt8 {
+        byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
     }
 
     /// Whether `byte` may appear in a header name (RFC 9110 `tchar`).

@@ -260,4 +260,17 @@ struct RecordBuilderTests {
         #expect(Timestamp.iso8601(millis: 253_402_300_799_999) == "9999-12-31T23:59:59.999Z")
         #expect(Timestamp.iso8601(millis: 253_402_300_800_000) == "10000-01-01T00:00:00.000Z")
     }
+
+    @Test("header lists: names lower-cased, repeats in any case joined in order, secrets masked in each place")
+    func headerLists() throws {
+        let redactor = HeaderRedactor(extra: ["X-Team-Secret"])
+        let headers = [("Accept", "a/b"), ("X-Team-SECRET", "one"), ("Set-Cookie", "c=1"), ("accept", "c/d"),
+                       ("set-cookie", "c=2"), ("Weird\"Name", "v"), ("x-team-secret", "two"), ("X-Ray", "x")]
+        var json = JSONTextWriter(capacity: 256)
+        RecordBuilder.write(headers: headers, redactedBy: redactor, to: &json)
+        let text = String(decoding: json.bytes, as: UTF8.self)
+        #expect(text == #"{"accept":"a/b, c/d","x-team-secret":"[redacted], [redacted]","set-cookie":"[redacted], [redacted]","weird\"name":"v","x-ray":"x"}"#)
+        #expect(try JSONValue(parsing: json.bytes)["weird\"name"] == "v")
+    }
+
 }
