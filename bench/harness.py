@@ -657,8 +657,9 @@ class Bench:
         if soft < 2 * n + 64:
             case["fd_note"] = (f"RLIMIT_NOFILE here is {soft} (hard {hard}) and cannot be raised: one proxy process needs "
                                f"2 descriptors per stream (client + upstream) plus its own (~25), i.e. {2 * n + 25} "
-                               f"for {n} streams, so about {(soft - 25) // 2} fit in one process (nginx spreads them "
-                               f"over 2 workers)")
+                               f"for {n} streams, so about {(soft - 25) // 2} fit in one process at once (nginx spreads "
+                               f"them over 2 workers; the gateway's last upstream connects wait for descriptors "
+                               f"released by the first streams to end)")
         case["records"] = {"rows": check["rows"], "expected": total, "lost": check.get("lost"),
                            "outcomes": check["outcomes"], "stop_seconds": check["stop_seconds"]}
         self.add_case(case)
