@@ -534,11 +534,14 @@ def test_sql_console_refuses_a_write(browser, recorded_dashboard):
 def wait_for_download(folder: Path, suffix: str) -> Path:
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
-        done = [path for path in folder.iterdir() if path.name.endswith(suffix)]
-        if done:
+        # The browser may create the file before it has written it: a download is done when it has bytes and no
+        # partial file (.crdownload) is left beside it.
+        partial = any(path.name.endswith(".crdownload") for path in folder.iterdir())
+        done = [path for path in folder.iterdir() if path.name.endswith(suffix) and path.stat().st_size > 0]
+        if done and not partial:
             return done[0]
         time.sleep(0.05)  # downloads are only observable in the folder
-    pytest.fail(f"no {suffix} download in {folder}")
+    pytest.fail(f"no complete {suffix} download in {folder}: {sorted(path.name for path in folder.iterdir())}")
 
 
 def test_sql_console_exports_csv_and_json(browser, recorded_dashboard, downloads):
