@@ -119,6 +119,7 @@ struct OpenAIStreamAccumulator {
     }
 
     private static let headKeys = ["id", "created", "model", "system_fingerprint"]
+    private static let (idSlot, createdSlot, modelSlot, fingerprintSlot) = (0, 1, 2, 3)  // their places in `headKeys`
 
     /// An object's members by key, the last of a repeated key winning (as in parsing).
     private struct Members {
@@ -132,11 +133,11 @@ struct OpenAIStreamAccumulator {
     /// The completion so far.
     var completion: JSONValue {
         var result = JSONObject()
-        result["id"] = head[0] ?? .null
+        result["id"] = head[Self.idSlot] ?? .null
         result["object"] = "chat.completion"
-        result["created"] = head[1] ?? .null
-        result["model"] = head[2] ?? .null
-        if let fingerprint = head[3] { result["system_fingerprint"] = fingerprint }
+        result["created"] = head[Self.createdSlot] ?? .null
+        result["model"] = head[Self.modelSlot] ?? .null
+        if let fingerprint = head[Self.fingerprintSlot] { result["system_fingerprint"] = fingerprint }
         result["choices"] = .array(choices.keys.sorted().map { index in
             let choice = choices[index]!
             var message: JSONObject = ["role": "assistant", "content": choice.content.map(JSONValue.string) ?? .null]
