@@ -97,6 +97,7 @@ struct UpstreamResponseParser {
     /// The next line without its line break, or nil when it has not arrived whole (nothing is consumed then).
     private mutating func nextLine(in buffer: inout ByteBuffer) throws(Malformed) -> ByteBuffer? {
         let newline = buffer.withUnsafeReadableBytes { bytes in
+            // The 8-bytes-at-a-time search looks for either of two bytes; here both are LF.
             ByteSearch.firstIndex(of: UInt8(ascii: "\n"), or: UInt8(ascii: "\n"), in: bytes, from: 0)
         }
         let limitLeft = Self.headLimit - headBytes
