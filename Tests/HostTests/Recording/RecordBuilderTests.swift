@@ -240,6 +240,28 @@ struct RecordBuilderTests {
         #expect(completion["choices"]?[0]?["finish_reason"]?.stringValue == "tool_calls")
     }
 
+    @Test("an OpenAI stream with two choices, reasoning, escaped keys, a repeated key and a fingerprint is rebuilt as parsing would")
+    func openAIStreamKeys() throws {
+        var log = EventLog()
+        func add(_ data: String) { Array(data.utf8).withUnsafeBytes { log.append(at: 0, type: .init(start: nil, count: 0), data: $0) } }
+        add(#"{"id":"c2","created":7,"mod\u0065l":"m2","system_fingerprint":"fp","choices":[{"index":1,"delta":{"content":"B"}},{"index":0,"delta":{"reasoning_content":"think "}}]}"#)
+        add(#"{"id":"c2","choices":[{"index":0,"delta":{"cont\u0065nt":"A1","content":"A"}},{"index":1,"delta":{"content":"b"},"finish_reason":"length"}]}"#)
+        add(#"{"id":"c2","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":2}}"#)
+        let completion = try #require(ResponseAnalysis.reconstruct(log, dialect: .openAIChat, isStream: true))
+        #expect(completion["model"] == "m2")
+        #expect(completion["system_fingerprint"] == "fp")
+        #expect(completion["created"] == 7)
+        let first = completion["choices"]?[0]
+        let second = completion["choices"]?[1]
+        #expect(first?["message"]?["content"] == "A")  // the repeated key's last value, as parsing takes it
+        #expect(first?["message"]?["reasoning_content"] == "think ")
+        #expect(first?["finish_reason"] == "stop")
+        #expect(second?["index"] == 1)
+        #expect(second?["message"]?["content"] == "Bb")
+        #expect(second?["finish_reason"] == "length")
+        #expect(completion["usage"]?["completion_tokens"] == 2)
+    }
+
     @Test("a trace survives the journal's binary form unchanged")
     func traceCodecRoundTrip() throws {
         var upstream = Self.openAIChunks
