@@ -75,11 +75,11 @@ struct ClientRequest {
 
 /// Headers that carry credentials: never forwarded to plugins, never stored.
 enum SensitiveHeaders {
-    static let names: Set<String> = [
+    static let names = HeaderNameSet([
         "authorization", "x-api-key", "api-key", "proxy-authorization", "cookie", "set-cookie",
-    ]
+    ])
 
-    static func isCredential(_ name: String) -> Bool { names.contains(name.lowercased()) }
+    static func isCredential(_ name: String) -> Bool { names.contains(name) }
 }
 
 extension StringProtocol {

@@ -13,29 +13,20 @@ struct HeaderRedactor: Sendable {
         "key", "api_key", "api-key", "apikey", "token", "access_token", "auth", "signature", "sig", "password",
     ]
 
-    /// Lower-cased; a list, not a set: most headers are ruled out by their length alone (`lengths`), cheaper than
-    /// hashing each one.
-    private let names: [String]
-    /// Bit n set when a secret name is n bytes long (names of 64 bytes or more share bit 63).
-    private let lengths: UInt64
+    private let names: HeaderNameSet
 
     init(extra: [String]) {
-        names = Array(Self.builtinNames.union(extra.map { $0.lowercased() })).sorted()
-        lengths = names.reduce(0) { $0 | Self.bit(forLength: $1.utf8.count) }
+        names = HeaderNameSet(Self.builtinNames.union(extra))
     }
 
     /// The headers with every secret value masked.
     func redact(_ headers: [(String, String)]) -> [(String, String)] {
-        headers.map { isSecret($0.0, length: $0.0.utf8.count) ? ($0.0, Self.mask) : $0 }
+        headers.map { isSecret($0.0) ? ($0.0, Self.mask) : $0 }
     }
 
-    /// Whether a header, by its name in any letter case (`length` bytes long), carries a secret.
-    func isSecret(_ name: String, length: Int) -> Bool {
-        lengths & Self.bit(forLength: length) != 0 && names.contains { HeaderRules.sameName($0, name) }
-    }
-
-    private static func bit(forLength length: Int) -> UInt64 {
-        1 << UInt64(min(length, 63))
+    /// Whether a header, by its name in any letter case, carries a secret.
+    func isSecret(_ name: String) -> Bool {
+        names.contains(name)
     }
 
     /// The URL with user info and secret-looking query values masked.

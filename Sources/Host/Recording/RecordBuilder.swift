@@ -240,7 +240,7 @@ struct RecordBuilder: Sendable {
         for index in list.indices {
             // A repeated name was written with its first occurrence.
             guard !(0..<index).contains(where: { sameName($0, index) }) else { continue }
-            let secret = redactor.isSecret(list[index].0, length: lengths[index])
+            let secret = redactor.isSecret(list[index].0)
             var joined = secret ? HeaderRedactor.mask : list[index].1
             for later in (index + 1)..<list.count where sameName(later, index) {
                 joined += ", " + (secret ? HeaderRedactor.mask : list[later].1)

@@ -299,21 +299,21 @@ final class ClientResponseWriter: StreamDownstream {
 
 /// Which upstream response headers reach the client: everything except hop-by-hop, framing and cookies.
 enum ResponseHeaderPolicy {
-    private static let dropped: Set<String> = [
+    private static let dropped = HeaderNameSet([
         "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
         "content-length", "content-encoding", "set-cookie", "alt-svc",
-    ]
+    ])
 
-    private static let connectionLevel: Set<String> = [
+    private static let connectionLevel = HeaderNameSet([
         "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "host",
         "content-length", "expect",
-    ]
+    ])
 
     /// Whether an upstream response header is passed on to the client.
-    static func forwards(_ name: String) -> Bool { !dropped.contains(name.lowercased()) }
+    static func forwards(_ name: String) -> Bool { !dropped.contains(name) }
 
     /// Whether a request header belongs to the client's connection rather than to the request.
-    static func isConnectionLevel(_ name: String) -> Bool { connectionLevel.contains(name.lowercased()) }
+    static func isConnectionLevel(_ name: String) -> Bool { connectionLevel.contains(name) }
 }
 
 /// Formats one SSE event.

@@ -1,0 +1,23 @@
+/// A fixed set of header names, looked up in any letter case without a lower-cased copy or a hash: a name whose
+/// length no member has is out at once (one bit test), others are compared byte by byte. Every request and response
+/// asks these sets about each of its headers.
+struct HeaderNameSet: Sendable {
+    /// The names, lower-cased.
+    let names: [String]
+    /// Bit n set when a member is n bytes long (members of 63 bytes or more share bit 63).
+    private let lengths: UInt64
+
+    init(_ names: some Sequence<String>) {
+        self.names = Array(Set(names.map { $0.lowercased() })).sorted()
+        lengths = self.names.reduce(0) { $0 | Self.bit(forLength: $1.utf8.count) }
+    }
+
+    /// Whether `name`, in any letter case, is in the set.
+    func contains(_ name: String) -> Bool {
+        lengths & Self.bit(forLength: name.utf8.count) != 0 && names.contains { HeaderRules.sameName($0, name) }
+    }
+
+    private static func bit(forLength length: Int) -> UInt64 {
+        1 << UInt64(min(length, 63))
+    }
+}
