@@ -30,10 +30,25 @@ enum TestPaths {
     /// A fixture file under Tests/Fixtures.
     static func fixture(_ path: String) -> String { repository.appendingPathComponent("Tests/Fixtures/\(path)").path }
 
-    /// A new, empty temporary folder.
+    /// A new, empty temporary folder, inside this test process's own root (`temporaryRoot`).
     static func temporaryFolder(_ label: String = "lessllm-test") throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
+        let folder = temporaryRoot.appendingPathComponent("\(label)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return folder
     }
+
+    /// `$TMPDIR/lessllm-tests-<pid>`, holding every temporary folder of this run. A test process has no hook that
+    /// runs after its last suite, so each run removes the roots left by runs whose process is gone — the folders
+    /// of one run live until the next starts, never piling up.
+    private static let temporaryRoot: URL = {
+        let base = FileManager.default.temporaryDirectory
+        let prefix = "lessllm-tests-"
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: base.path)) ?? [] where entry.hasPrefix(prefix) {
+            guard let pid = Int32(entry.dropFirst(prefix.count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(at: base.appendingPathComponent(entry))
+        }
+        let root = base.appendingPathComponent("\(prefix)\(getpid())")
+        try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        return root
+    }()
 }
