@@ -34,6 +34,21 @@ extension JSONScanner {
         return members
     }
 
+    /// Visits the members of an object this scanner has already validated (see
+    /// ``membersOfValidatedObject(in:offsetBy:)``) without building a list: `body` gets each key's bytes between
+    /// its quotes, whether they hold escapes (then they are not the decoded key: decode the literal, quotes
+    /// included, at `keyLiteral`), and the value's range. For readers that look for a few known keys in each of
+    /// many small objects — the stream reconstruction, per event.
+    public static func forEachMemberOfValidatedObject(
+        in bytes: UnsafeRawBufferPointer,
+        _ body: (_ key: UnsafeRawBufferPointer, _ keyLiteral: Range<Int>, _ hasEscapes: Bool, _ value: Range<Int>) -> Void
+    ) throws(JSONError) {
+        var cursor = ValidatedCursor(bytes)
+        try cursor.walkObject { key, value in
+            body(UnsafeRawBufferPointer(rebasing: bytes[key.content]), key.range, key.hasEscapes, value)
+        }
+    }
+
     /// The elements of an array this scanner has already validated, without checking the grammar again (see
     /// ``membersOfValidatedObject(in:offsetBy:)``); nil when `bytes` is not an array.
     public static func elementsOfValidatedArray(in bytes: UnsafeRawBufferPointer) throws(JSONError) -> [Range<Int>]? {

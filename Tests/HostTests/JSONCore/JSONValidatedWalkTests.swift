@@ -29,6 +29,14 @@ struct JSONValidatedWalkTests {
             let expected = try JSONScanner.topLevelMembers(in: value, offsetBy: range.lowerBound)
             let walked = try JSONScanner.membersOfValidatedObject(in: value, offsetBy: range.lowerBound)
             #expect(walked == expected)
+            // The visitor that builds nothing sees the same keys (decoded when escaped) and ranges.
+            var visited: [String] = []
+            try JSONScanner.forEachMemberOfValidatedObject(in: value) { key, literal, hasEscapes, member in
+                let text = hasEscapes ? (try? JSONScanner.decodeString(UnsafeRawBufferPointer(rebasing: value[literal])))
+                    : String(decoding: key, as: UTF8.self)
+                visited.append("\(text ?? "?") \(literal.lowerBound + range.lowerBound) \(member.lowerBound + range.lowerBound)")
+            }
+            #expect(visited == expected.map { "\($0.key) \($0.keyRange.lowerBound) \($0.valueRange.lowerBound)" })
             children = expected.map(\.valueRange)
         case UInt8(ascii: "["):
             let expected = try #require(try JSONScanner.topLevelElements(in: value))

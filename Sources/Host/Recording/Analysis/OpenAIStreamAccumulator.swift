@@ -51,20 +51,29 @@ struct OpenAIStreamAccumulator {
         for element in try JSONScanner.elementsOfValidatedArray(in: list) ?? [] {
             let item = UnsafeRawBufferPointer(rebasing: list[element])
             guard item.first == UInt8(ascii: "{") else { continue }
-            let fields = Members(try JSONScanner.membersOfValidatedObject(in: item))
-            let index = fields["index"].flatMap { Int(String(decoding: item[$0], as: UTF8.self)) } ?? 0
+            var index = 0
+            var deltaRange: Range<Int>?
+            var reasonRange: Range<Int>?
+            try JSONScanner.forEachMemberOfValidatedObject(in: item) { key, literal, hasEscapes, value in
+                switch Self.key(key, literal, hasEscapes, in: item) {
+                case "index": index = Self.integer(in: UnsafeRawBufferPointer(rebasing: item[value])) ?? 0
+                case "delta": deltaRange = value
+                case "finish_reason": reasonRange = value
+                default: break
+                }
+            }
             if choices[index] == nil { choices[index] = Choice() }
             // The choice is changed in place: a copy taken out of the dictionary would share its text buffers and
             // copy the whole text on every append (quadratic in a long answer). `apply` is static: calling a method
             // of `self` here held a second reference to `choices` for the call, and every chunk copied the
             // dictionary (a tenth of the accumulator's cost, in the profile).
-            if let deltaRange = fields["delta"], item[deltaRange.lowerBound] == UInt8(ascii: "{") {
+            if let deltaRange, item[deltaRange.lowerBound] == UInt8(ascii: "{") {
                 let delta = UnsafeRawBufferPointer(rebasing: item[deltaRange])
                 carriedContent = try Self.apply(delta: delta, to: &choices[index, default: Choice()]) || carriedContent
             }
-            if let reason = fields["finish_reason"], !Self.isNull(reason, in: item) {
+            if let reasonRange, !Self.isNull(reasonRange, in: item) {
                 choices[index, default: Choice()].finishReason =
-                    try JSONValue(parsing: UnsafeRawBufferPointer(rebasing: item[reason]))
+                    try JSONValue(parsing: UnsafeRawBufferPointer(rebasing: item[reasonRange]))
             }
         }
         return carriedContent
@@ -72,17 +81,27 @@ struct OpenAIStreamAccumulator {
 
     /// Applies one choice's delta (part of a checked chunk); returns whether it carried a content token.
     private static func apply(delta bytes: UnsafeRawBufferPointer, to choice: inout Choice) throws(JSONError) -> Bool {
-        let fields = Members(try JSONScanner.membersOfValidatedObject(in: bytes))
+        var content: Range<Int>?
+        var reasoning: Range<Int>?
+        var calls: Range<Int>?
+        try JSONScanner.forEachMemberOfValidatedObject(in: bytes) { key, literal, hasEscapes, value in
+            switch Self.key(key, literal, hasEscapes, in: bytes) {
+            case "content": content = value
+            case "reasoning_content": reasoning = value
+            case "tool_calls": calls = value
+            default: break
+            }
+        }
         var carriedContent = false
-        if let text = try Self.string(fields["content"], in: bytes) {
+        if let text = try Self.string(content, in: bytes) {
             Self.append(text, to: &choice.content)
             carriedContent = carriedContent || !text.isEmpty
         }
-        if let text = try Self.string(fields["reasoning_content"], in: bytes) {
+        if let text = try Self.string(reasoning, in: bytes) {
             Self.append(text, to: &choice.reasoning)
             carriedContent = carriedContent || !text.isEmpty
         }
-        if let callsRange = fields["tool_calls"], !Self.isNull(callsRange, in: bytes) {
+        if let callsRange = calls, !Self.isNull(callsRange, in: bytes) {
             let calls = try JSONValue(parsing: UnsafeRawBufferPointer(rebasing: bytes[callsRange]))
             for call in calls.arrayValue ?? [] {
                 let slot = call["index"]?.intValue ?? choice.toolCalls.count
@@ -128,6 +147,54 @@ struct OpenAIStreamAccumulator {
         init(_ members: [JSONScanner.Member]) { self.members = members }
 
         subscript(key: String) -> Range<Int>? { members.last { $0.key == key }?.valueRange }
+    }
+
+    /// A member's key in a choice or a delta, matched against literals byte for byte (`case "delta":`) without
+    /// making a `String`.
+    private struct Key: ExpressibleByStringLiteral, Equatable {
+        let bytes: UnsafeRawBufferPointer
+        /// The decoded key, for a key written with escapes (rare: `"cont\u0065nt"`).
+        let decoded: String?
+
+        init(stringLiteral literal: StaticString) {
+            bytes = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+            decoded = nil
+        }
+
+        init(bytes: UnsafeRawBufferPointer, decoded: String?) {
+            self.bytes = bytes
+            self.decoded = decoded
+        }
+
+        static func == (lhs: Key, rhs: Key) -> Bool {
+            switch (lhs.decoded, rhs.decoded) {
+            case (nil, nil): lhs.bytes.count == rhs.bytes.count && lhs.bytes.elementsEqual(rhs.bytes)
+            case (let text?, nil): text.utf8.elementsEqual(rhs.bytes)
+            case (nil, let text?): text.utf8.elementsEqual(lhs.bytes)
+            case (let left?, let right?): left == right
+            }
+        }
+    }
+
+    private static func key(_ bytes: UnsafeRawBufferPointer, _ literal: Range<Int>, _ hasEscapes: Bool,
+                            in object: UnsafeRawBufferPointer) -> Key {
+        guard hasEscapes else { return Key(bytes: bytes, decoded: nil) }
+        let decoded = try? JSONScanner.decodeString(UnsafeRawBufferPointer(rebasing: object[literal]))
+        return Key(bytes: UnsafeRawBufferPointer(start: nil, count: 0), decoded: decoded ?? "")
+    }
+
+    /// A JSON integer's value (digits with an optional minus); nil for anything else.
+    private static func integer(in bytes: UnsafeRawBufferPointer) -> Int? {
+        var digits = bytes[...]
+        let negative = digits.first == UInt8(ascii: "-")
+        if negative { digits = digits.dropFirst() }
+        guard !digits.isEmpty, digits.count <= 18 else { return nil }
+        var value = 0
+        for digit in digits {
+            guard digit &- UInt8(ascii: "0") <= 9 else { return nil }
+            value = value * 10 + Int(digit &- UInt8(ascii: "0"))
+        }
+        return negative ? -value : value
     }
 
     /// The completion so far.
