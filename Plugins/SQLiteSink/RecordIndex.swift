@@ -98,7 +98,7 @@ struct RecordIndex {
     /// An integer field (JSON number without fraction or exponent, within 64 bits).
     func integer(_ field: Int32) throws(PluginError) -> Int? {
         guard let range = json(field) else { return nil }
-        guard let number = Self.integer(in: bytes[range]) else {
+        guard let number = JSONScanner.integer(in: bytes[range]) else {
             throw mismatch(field, expected: "an integer", got: range)
         }
         return number
@@ -149,24 +149,6 @@ struct RecordIndex {
 
     private static func describe(_ field: Int) -> String {
         field < paths.count && !paths[field].isEmpty ? paths[field] : "the record"
-    }
-
-    /// A JSON integer's value: digits with an optional minus, no fraction or exponent, within 64 bits.
-    private static func integer(in text: ArraySlice<UInt8>) -> Int? {
-        var digits = text[...]
-        let negative = digits.first == UInt8(ascii: "-")
-        if negative { digits = digits.dropFirst() }
-        guard !digits.isEmpty, digits.count <= 19 else { return nil }
-        var value = 0
-        for byte in digits {
-            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
-            let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
-            guard !overflow else { return nil }
-            let (sum, carry) = shifted.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
-            guard !carry else { return nil }
-            value = sum
-        }
-        return negative ? -value : value
     }
 
     private func mismatch(_ field: Int32, expected: String, got range: Range<Int>) -> PluginError {

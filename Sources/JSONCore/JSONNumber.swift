@@ -121,3 +121,25 @@ enum JSONNumber {
         }
     }
 }
+
+extension JSONScanner {
+    /// The value of a JSON integer's text (digits with an optional minus; no fraction, exponent or sign `+`) when
+    /// it fits in 64 bits; nil for anything else. For readers that take a number straight from scanned bytes.
+    @inlinable
+    public static func integer(in text: some Collection<UInt8>) -> Int? {
+        var digits = text[...]
+        let negative = digits.first == UInt8(ascii: "-")
+        if negative { digits = digits.dropFirst() }
+        guard !digits.isEmpty, digits.count <= 19 else { return nil }
+        var value = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
+            guard !overflow else { return nil }
+            let (sum, carry) = shifted.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
+            guard !carry else { return nil }
+            value = sum
+        }
+        return negative ? -value : value
+    }
+}

@@ -150,3 +150,16 @@ struct JSONScannerTests {
         #expect(error?.kind == .controlCharacterInString)
     }
 }
+
+@Suite("JSON scanner: integers from scanned bytes")
+struct JSONScannerIntegerTests {
+    @Test("integers within 64 bits are read; anything else is nil", arguments: [
+        ("42", 42), ("-7", -7), ("0", 0), ("9223372036854775807", Int.max), ("-9223372036854775807", -Int.max),
+        ("9223372036854775808", nil), ("12345678901234567890", nil), ("1.5", nil), ("1e3", nil), ("+1", nil),
+        ("", nil), ("-", nil), ("\"3\"", nil), ("null", nil),
+    ] as [(String, Int?)])
+    func integers(text: String, expected: Int?) {
+        #expect(JSONScanner.integer(in: Array(text.utf8)) == expected)
+        #expect(Array(text.utf8).withUnsafeBytes { JSONScanner.integer(in: $0) } == expected)
+    }
+}

@@ -56,7 +56,7 @@ struct OpenAIStreamAccumulator {
             var reasonRange: Range<Int>?
             try JSONScanner.forEachMemberOfValidatedObject(in: item) { key, literal, hasEscapes, value in
                 switch Self.key(key, literal, hasEscapes, in: item) {
-                case "index": index = Self.integer(in: UnsafeRawBufferPointer(rebasing: item[value])) ?? 0
+                case "index": index = JSONScanner.integer(in: UnsafeRawBufferPointer(rebasing: item[value])) ?? 0
                 case "delta": deltaRange = value
                 case "finish_reason": reasonRange = value
                 default: break
@@ -181,20 +181,6 @@ struct OpenAIStreamAccumulator {
         guard hasEscapes else { return Key(bytes: bytes, decoded: nil) }
         let decoded = try? JSONScanner.decodeString(UnsafeRawBufferPointer(rebasing: object[literal]))
         return Key(bytes: UnsafeRawBufferPointer(start: nil, count: 0), decoded: decoded ?? "")
-    }
-
-    /// A JSON integer's value (digits with an optional minus); nil for anything else.
-    private static func integer(in bytes: UnsafeRawBufferPointer) -> Int? {
-        var digits = bytes[...]
-        let negative = digits.first == UInt8(ascii: "-")
-        if negative { digits = digits.dropFirst() }
-        guard !digits.isEmpty, digits.count <= 18 else { return nil }
-        var value = 0
-        for digit in digits {
-            guard digit &- UInt8(ascii: "0") <= 9 else { return nil }
-            value = value * 10 + Int(digit &- UInt8(ascii: "0"))
-        }
-        return negative ? -value : value
     }
 
     /// The completion so far.
