@@ -227,25 +227,20 @@ struct RecordBuilder: Sendable {
     }
 
     /// Headers as an object keyed by lower-cased name, secrets masked; repeated headers are joined with ", ".
-    /// Names are compared and lower-cased byte by byte, without a lower-cased copy or a hash per header: a list
-    /// holds a dozen headers, rarely a repeated one.
+    /// Names are compared and lower-cased byte by byte (lengths first), without a lower-cased copy or a hash per
+    /// header: a list holds a dozen headers, rarely a repeated one.
     static func write(headers list: [(String, String)], redactedBy redactor: HeaderRedactor,
                       to json: inout JSONTextWriter) {
-        // Names of different lengths differ: lengths are compared first, bytes only when they match.
-        let lengths = list.map { $0.0.utf8.count }
-        func sameName(_ first: Int, _ second: Int) -> Bool {
-            lengths[first] == lengths[second] && HeaderRules.sameName(list[first].0, list[second].0)
-        }
         json.beginObject()
-        for index in list.indices {
+        for (index, (name, value)) in list.enumerated() {
             // A repeated name was written with its first occurrence.
-            guard !(0..<index).contains(where: { sameName($0, index) }) else { continue }
-            let secret = redactor.isSecret(list[index].0)
-            var joined = secret ? HeaderRedactor.mask : list[index].1
-            for later in (index + 1)..<list.count where sameName(later, index) {
-                joined += ", " + (secret ? HeaderRedactor.mask : list[later].1)
+            guard !list[..<index].contains(where: { HeaderRules.sameName($0.0, name) }) else { continue }
+            let secret = redactor.isSecret(name)
+            var joined = secret ? HeaderRedactor.mask : value
+            for (other, more) in list[(index + 1)...] where HeaderRules.sameName(other, name) {
+                joined += ", " + (secret ? HeaderRedactor.mask : more)
             }
-            json.key(lowercasing: list[index].0)
+            json.key(lowercasing: name)
             json.string(joined)
         }
         json.endObject()

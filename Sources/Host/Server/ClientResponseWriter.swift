@@ -149,7 +149,9 @@ final class ClientResponseWriter: StreamDownstream {
                            message: "the response carried a header that cannot be sent to the client: '\(invalid)'")
             return LESSLLM_E_UPSTREAM
         }
-        isEventStream = headers.contains { $0.0.lowercased() == "content-type" && $0.1.lowercased().hasPrefix("text/event-stream") }
+        isEventStream = headers.contains {
+            HeaderRules.name($0.0, is: "content-type") && $0.1.lowercased().hasPrefix("text/event-stream")
+        }
         if isEventStream { writeHead() }
         return LESSLLM_OK
     }
@@ -291,8 +293,7 @@ final class ClientResponseWriter: StreamDownstream {
 
     /// Sets `name` to `value`, replacing every header of that name (compared case-insensitively).
     private static func replaceOrAdd(_ name: String, _ value: String, in list: inout [(String, String)]) {
-        let key = name.lowercased()
-        list.removeAll { $0.0.lowercased() == key }
+        list.removeAll { HeaderRules.sameName($0.0, name) }
         list.append((name, value))
     }
 }

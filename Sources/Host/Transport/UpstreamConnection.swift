@@ -66,7 +66,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
         var hasHost = false
         for (name, value) in request.headers {
             hasHost = hasHost || HeaderRules.name(name, is: "host")
-            guard !isFraming(name) else { continue }
+            guard !Self.framing.contains(name) else { continue }
             bytes.writeString(name)
             bytes.writeStaticString(": ")
             bytes.writeString(value)
@@ -160,14 +160,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
     }
 
     /// Headers the connection sets itself (the body's length) or that HTTP/1.1 framing forbids copying.
-    private static func isFraming(_ name: String) -> Bool {
-        switch name.utf8.count {
-        case 6: HeaderRules.name(name, is: "expect")
-        case 7: HeaderRules.name(name, is: "upgrade")
-        case 10: HeaderRules.name(name, is: "connection") || HeaderRules.name(name, is: "keep-alive")
-        case 14: HeaderRules.name(name, is: "content-length")
-        case 17: HeaderRules.name(name, is: "transfer-encoding")
-        default: false
-        }
-    }
+    private static let framing = HeaderNameSet([
+        "content-length", "transfer-encoding", "expect", "connection", "keep-alive", "upgrade",
+    ])
 }
