@@ -12,6 +12,9 @@ final class ExchangeWriter {
     let path: String
     /// The schema version the file had before this open (0 for a new file).
     let previousVersion: Int
+    /// The insert, prepared at the first batch and kept: the connection's cache would hash its ~1 KB of SQL text
+    /// for every batch.
+    private var insert: SQLiteStatement?
 
     /// Opens (creating if needed) the database at `options.path` and applies pending migrations.
     /// - Throws: `PluginError.config` when the file cannot be opened, is not a database, has a schema newer than
@@ -87,7 +90,7 @@ final class ExchangeWriter {
         guard !rows.isEmpty else { return (0, 0) }
         do throws(SQLiteError) {
             return try connection.transaction("IMMEDIATE") { () throws(SQLiteError) in
-                let insert = try connection.cached(ExchangeSchema.insertSQL)
+                let insert = try insertStatement()
                 var stored = 0
                 for row in rows {
                     insert.reset()
@@ -107,5 +110,18 @@ final class ExchangeWriter {
                 + "(nothing of the batch was stored): \(error.message)"
             throw error.isBusy ? PluginError(LESSLLM_E_OVERLOADED, message) : .internalError(message)
         }
+    }
+
+    private func insertStatement() throws(SQLiteError) -> SQLiteStatement {
+        if let insert { return insert }
+        guard let statement = try connection.prepare(ExchangeSchema.insertSQL).statement else {
+            throw SQLiteError(code: SQLITE_MISUSE, message: "the insert statement compiled to nothing")
+        }
+        insert = statement
+        return statement
+    }
+
+    deinit {
+        insert = nil  // finalized before the connection closes
     }
 }

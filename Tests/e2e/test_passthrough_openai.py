@@ -142,6 +142,24 @@ def test_stream_events_are_flushed_to_the_client_as_they_arrive(oa, http):
     assert oa.last.waits_satisfied == [True] * len(gates), "an event was held back until the upstream sent more"
 
 
+def test_the_stream_head_reaches_the_client_before_any_event_exists(oa, http):
+    # The upstream sends its head alone, then waits until the client has the response's status and headers:
+    # the head must not wait for the events that usually share its read.
+    events = openai_stream_events(["late"], usage=False)
+    head_seen = threading.Event()
+    oa.script(Stream(200, OPENAI_SSE_HEADERS, [WaitFor(head_seen, timeout=3)] + events))
+
+    with http.stream("POST", PATH, content=b'{"model":"gpt-4o","stream":true,"messages":[]}',
+                     headers={"content-type": "application/json"}) as response:
+        head_seen.set()
+        status, content_type = response.status_code, response.headers["content-type"]
+        received = b"".join(response.iter_raw())
+
+    assert oa.last.waits_satisfied == [True], "the head was held back until the first event"
+    assert (status, content_type) == (200, "text/event-stream; charset=utf-8")
+    assert received == b"".join(events)
+
+
 def test_usage_chunk_is_requested_upstream_and_held_back_when_client_did_not_ask(oa, http):
     events = openai_stream_events(["x", "y"], usage=True)
     oa.script(Stream(200, OPENAI_SSE_HEADERS, events))

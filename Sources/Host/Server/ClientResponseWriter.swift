@@ -106,6 +106,10 @@ final class ClientResponseWriter: StreamDownstream {
         } else {
             context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(chunk))), promise: nil)
         }
+        flushNowOrAfterBatch()
+    }
+
+    private func flushNowOrAfterBatch() {
         if batchDepth > 0 {
             flushPending = true
         } else {
@@ -239,8 +243,9 @@ final class ClientResponseWriter: StreamDownstream {
         if isEventStream { writeHead() }
     }
 
-    /// Writes the response head: a stream's at once and flushed (the client sees the status before the first
-    /// event), a whole response's together with its body, flushed by `writeEnd` — one write for the three.
+    /// Writes the response head: a stream's at once, flushed now or at the end of the batch (with the events of the
+    /// same upstream read; the client sees the status before the first event), a whole response's together with its
+    /// body, flushed by `writeEnd` — one write for the three.
     private func writeHead() {
         headWritten = true
         var list = headers
@@ -267,7 +272,8 @@ final class ClientResponseWriter: StreamDownstream {
         ResponseHead.write(status: status, headers: list, chunked: isEventStream && status.mayHaveResponseBody,
                            into: &bytes)
         if isEventStream {
-            encoderContext.writeAndFlush(NIOAny(IOData.byteBuffer(bytes)), promise: nil)
+            encoderContext.write(NIOAny(IOData.byteBuffer(bytes)), promise: nil)
+            flushNowOrAfterBatch()
             return
         }
         if bodyJoinsHead {

@@ -190,8 +190,12 @@ struct IncomingRequest {
     var body: ByteBuffer
     var remoteAddress: SocketAddress?
 
-    /// The path without the query string.
-    var path: Substring { head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0] }
+    /// The path without the query string (found as a byte: splitting by `Character` walks grapheme clusters).
+    var path: Substring {
+        let uri = head.uri
+        guard let query = uri.utf8.firstIndex(of: UInt8(ascii: "?")) else { return uri[...] }
+        return uri[..<query]
+    }
 }
 
 extension Dialect {

@@ -106,6 +106,10 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
         if result == LESSLLM_E_CANCELLED { cancelUpstream() }
     }
 
+    func upstreamRead(_ delivery: () -> Void) {
+        writer.batchingWrites(delivery)
+    }
+
     func upstreamBody(_ bytes: UnsafeRawBufferPointer, receivedAt: UInt64) {
         defer {
             if flow.relayed(bytes.count) { transfer?.resume() }

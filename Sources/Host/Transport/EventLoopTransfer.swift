@@ -132,6 +132,12 @@ final class EventLoopTransfer: UpstreamTransfer {
 
     // MARK: - From the connection
 
+    /// Runs `delivery` (the calls below for one read of the socket) as one batch of the exchange's.
+    func receivedRead(_ delivery: () -> Void) {
+        guard let handler else { return delivery() }
+        handler.upstreamRead(delivery)
+    }
+
     func receivedHead(status: Int, headers: [(String, String)]) {
         guard let handler else { return }
         headReceived = true

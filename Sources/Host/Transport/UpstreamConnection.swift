@@ -104,7 +104,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
-        guard transfer != nil else {
+        guard let transfer else {
             // Bytes on an idle connection belong to no request: the connection is unusable.
             context.close(promise: nil)
             return
@@ -114,6 +114,11 @@ final class UpstreamConnection: ChannelDuplexHandler {
             start.writeBuffer(&buffer)
             buffer = start
         }
+        // One batch for the whole read: the head, the events and the end it brought reach the client in one write.
+        transfer.receivedRead { consume(&buffer, context: context) }
+    }
+
+    private func consume(_ buffer: inout ByteBuffer, context: ChannelHandlerContext) {
         do {
             // Each part goes to the transfer of the moment: one may end (or be cancelled) part-way through a read.
             while let part = try parser.next(from: &buffer) {

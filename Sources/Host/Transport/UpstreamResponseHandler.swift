@@ -8,4 +8,11 @@ protocol UpstreamResponseHandler: AnyObject {
     func upstreamBody(_ bytes: UnsafeRawBufferPointer, receivedAt: UInt64)
     /// The end: nil when the response completed, otherwise why it did not.
     func upstreamEnd(_ failure: TransportFailure?)
+    /// Runs `delivery`, the calls above for everything one read of the upstream socket brought, as one batch: what
+    /// they write to the client may go out together when it returns.
+    func upstreamRead(_ delivery: () -> Void)
+}
+
+extension UpstreamResponseHandler {
+    func upstreamRead(_ delivery: () -> Void) { delivery() }
 }

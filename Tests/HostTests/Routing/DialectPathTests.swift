@@ -1,3 +1,5 @@
+import NIOCore
+import NIOHTTP1
 import Testing
 
 @testable import Host
@@ -16,5 +18,19 @@ struct DialectPathTests {
                       "/v1/chat/completion", "/v2/messages", "/v1/messagesx", "v1/messages", "/v1/models"] {
             #expect(Dialect(path: other) == nil, "\(other)")
         }
+    }
+
+    @Test("a request's path is its target up to the first '?', whatever follows")
+    func requestPath() {
+        func path(_ uri: String) -> Substring {
+            IncomingRequest(head: HTTPRequestHead(version: .http1_1, method: .POST, uri: uri), body: ByteBuffer(),
+                            remoteAddress: nil).path
+        }
+        #expect(path("/v1/messages?beta=true") == "/v1/messages")
+        #expect(path("/v1/messages") == "/v1/messages")
+        #expect(path("/a?b?c") == "/a")
+        #expect(path("?x") == "")
+        #expect(path("/caf\u{E9}/\u{1F600}?q=\u{E9}") == "/caf\u{E9}/\u{1F600}")
+        #expect(path("") == "")
     }
 }

@@ -57,6 +57,20 @@ struct EventLoopHTTPClientTests {
         #expect(!first.headers.contains { $0.0.lowercased() == "connection" })
     }
 
+    @Test("everything one read of the socket brought is delivered inside one upstreamRead batch")
+    func oneBatchPerRead() throws {
+        // The server writes head, body and end with one flush: they arrive in one read.
+        let server = try ScriptedServer { _, _ in .reply(#"{"ok":true}"#) }
+        defer { server.stop() }
+        let client = ClientUnderTest()
+        defer { client.stop() }
+
+        let outcome = try client.run(UpstreamRequest(
+            method: "POST", url: "http://127.0.0.1:\(server.port)/v1/chat/completions", headers: [], body: []))
+        #expect(outcome.calls == ["read{", "head", "body", "end", "}"])
+        #expect(outcome.body == #"{"ok":true}"#)
+    }
+
     @Test("an idle pooled connection is closed after its lifetime; the next request opens a new one")
     func idleConnectionsExpire() throws {
         let server = try ScriptedServer { connection, _ in .reply("from \(connection)") }
@@ -171,6 +185,7 @@ private struct Outcome: Sendable {
     var body = ""
     var failure: TransportFailure?
     var ended = false
+    var calls: [String] = []
 }
 
 /// Records what the transfer hands the exchange.
@@ -182,17 +197,25 @@ private final class RecordingHandler: UpstreamResponseHandler, Sendable {
         done = loop.makePromise()
     }
 
-    func upstreamHead(status: Int, headers: [(String, String)]) { outcome.withLock { $0.status = status } }
+    func upstreamHead(status: Int, headers: [(String, String)]) {
+        outcome.withLock { $0.status = status; $0.calls.append("head") }
+    }
     func upstreamBody(_ bytes: UnsafeRawBufferPointer, receivedAt: UInt64) {
-        outcome.withLock { $0.body += String(decoding: bytes, as: UTF8.self) }
+        outcome.withLock { $0.body += String(decoding: bytes, as: UTF8.self); $0.calls.append("body") }
     }
     func upstreamEnd(_ failure: TransportFailure?) {
-        let final = outcome.withLock { outcome in
+        outcome.withLock { outcome in
             outcome.failure = failure
             outcome.ended = true
-            return outcome
+            outcome.calls.append("end")
         }
-        done.succeed(final)
+        // After the call that delivered the end has returned (a batch around it closes first).
+        done.futureResult.eventLoop.execute { [self] in done.succeed(outcome.withLock { $0 }) }
+    }
+    func upstreamRead(_ delivery: () -> Void) {
+        outcome.withLock { $0.calls.append("read{") }
+        delivery()
+        outcome.withLock { $0.calls.append("}") }
     }
 }
 
