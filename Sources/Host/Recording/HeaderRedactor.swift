@@ -32,8 +32,9 @@ struct HeaderRedactor: Sendable {
     /// The URL with user info and secret-looking query values masked.
     func redact(url: String) -> String {
         // Most upstream URLs have neither user info nor a query: nothing to look for.
-        guard url.utf8.contains(UInt8(ascii: "@")) || url.utf8.contains(UInt8(ascii: "?")) else { return url }
         var url = url
+        let hasUserOrQuery = url.withUTF8 { $0.contains(UInt8(ascii: "@")) || $0.contains(UInt8(ascii: "?")) }
+        guard hasUserOrQuery else { return url }
         if let scheme = url.firstRange(of: "://"),
            let at = url[scheme.upperBound...].firstIndex(of: "@"),
            !url[scheme.upperBound..<at].contains("/") {

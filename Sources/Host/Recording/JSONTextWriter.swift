@@ -56,7 +56,9 @@ struct JSONTextWriter {
             bytes.append(UInt8(ascii: "\""))
             let start = bytes.count
             bytes.append(contentsOf: utf8)
-            for index in start..<bytes.count where bytes[index] &- UInt8(ascii: "A") < 26 { bytes[index] |= 0x20 }
+            bytes.withUnsafeMutableBufferPointer { all in
+                for index in start..<all.count where all[index] &- UInt8(ascii: "A") < 26 { all[index] |= 0x20 }
+            }
             bytes.append(UInt8(ascii: "\""))
             bytes.append(UInt8(ascii: ":"))
             return true

@@ -232,13 +232,24 @@ struct RecordBuilder: Sendable {
     static func write(headers list: [(String, String)], redactedBy redactor: HeaderRedactor,
                       to json: inout JSONTextWriter) {
         json.beginObject()
+        // Names of different lengths cannot be the same name: most lists have no two of one length, and need no
+        // comparisons at all.
+        var lengths: UInt64 = 0
+        var mayRepeat = false
+        for (name, _) in list {
+            let bit: UInt64 = 1 << UInt64(min(name.utf8.count, 63))
+            mayRepeat = mayRepeat || lengths & bit != 0
+            lengths |= bit
+        }
         for (index, (name, value)) in list.enumerated() {
             // A repeated name was written with its first occurrence.
-            guard !list[..<index].contains(where: { HeaderRules.sameName($0.0, name) }) else { continue }
+            if mayRepeat, list[..<index].contains(where: { HeaderRules.sameName($0.0, name) }) { continue }
             let secret = redactor.isSecret(name)
             var joined = secret ? HeaderRedactor.mask : value
-            for (other, more) in list[(index + 1)...] where HeaderRules.sameName(other, name) {
-                joined += ", " + (secret ? HeaderRedactor.mask : more)
+            if mayRepeat {
+                for (other, more) in list[(index + 1)...] where HeaderRules.sameName(other, name) {
+                    joined += ", " + (secret ? HeaderRedactor.mask : more)
+                }
             }
             json.key(lowercasing: name)
             json.string(joined)

@@ -2,19 +2,25 @@
 /// length no member has is out at once (one bit test), others are compared byte by byte. Every request and response
 /// asks these sets about each of its headers.
 struct HeaderNameSet: Sendable {
-    /// The names, lower-cased.
-    let names: [String]
+    /// The names' UTF-8, lower-cased.
+    private let members: [[UInt8]]
     /// Bit n set when a member is n bytes long (members of 63 bytes or more share bit 63).
     private let lengths: UInt64
 
     init(_ names: some Sequence<String>) {
-        self.names = Array(Set(names.map { $0.lowercased() })).sorted()
-        lengths = self.names.reduce(0) { $0 | Self.bit(forLength: $1.utf8.count) }
+        members = Set(names.map { $0.lowercased() }).sorted().map { Array($0.utf8) }
+        lengths = members.reduce(0) { $0 | Self.bit(forLength: $1.count) }
     }
 
     /// Whether `name`, in any letter case, is in the set.
     func contains(_ name: String) -> Bool {
-        lengths & Self.bit(forLength: name.utf8.count) != 0 && names.contains { HeaderRules.sameName($0, name) }
+        guard lengths & Self.bit(forLength: name.utf8.count) != 0 else { return false }
+        var name = name
+        return name.withUTF8 { bytes in
+            members.contains { member in
+                member.count == bytes.count && member.withUnsafeBufferPointer { HeaderRules.sameLetters($0, bytes) }
+            }
+        }
     }
 
     private static func bit(forLength length: Int) -> UInt64 {

@@ -293,6 +293,17 @@ struct RecordBuilderTests {
         let text = String(decoding: json.bytes, as: UTF8.self)
         #expect(text == #"{"accept":"a/b, c/d","x-team-secret":"[redacted], [redacted]","set-cookie":"[redacted], [redacted]","weird\"name":"v","x-ray":"x"}"#)
         #expect(try JSONValue(parsing: json.bytes)["weird\"name"] == "v")
+
+        // No two names of one length (nothing can repeat), and two of one length that differ.
+        for (list, expected) in [
+            ([("Content-Type", "x"), ("Authorization", "Bearer k"), ("X-A", "1")],
+             #"{"content-type":"x","authorization":"[redacted]","x-a":"1"}"#),
+            ([("X-A", "1"), ("X-B", "2"), ("x-a", "3")], #"{"x-a":"1, 3","x-b":"2"}"#),
+        ] {
+            var json = JSONTextWriter(capacity: 64)
+            RecordBuilder.write(headers: list, redactedBy: redactor, to: &json)
+            #expect(String(decoding: json.bytes, as: UTF8.self) == expected)
+        }
     }
 
 }
