@@ -68,7 +68,7 @@ final class EventLoopTransfer: UpstreamTransfer {
 
     private func connect() {
         let key = target.poolKey
-        ClientBootstrap(group: eventLoop)
+        let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(.nanoseconds(Int64(clamping: options.connectTimeout.nanoseconds)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
@@ -77,9 +77,15 @@ final class EventLoopTransfer: UpstreamTransfer {
                     try channel.pipeline.syncOperations.addHandler(UpstreamConnection(key: key))
                 }
             }
-            .connect(host: target.host, port: target.port)
-            .assumeIsolated()
-            .whenComplete { [self] result in connected(result) }
+        // An IP address is connected to as it is. A name goes through NIO's resolver: getaddrinfo on another thread,
+        // then Happy Eyeballs over the answers — for an address, a thread hop, two timers and a wake-up of this loop
+        // per new connection for nothing.
+        let connecting = if let address = try? SocketAddress(ipAddress: target.host, port: target.port) {
+            bootstrap.connect(to: address)
+        } else {
+            bootstrap.connect(host: target.host, port: target.port)
+        }
+        connecting.assumeIsolated().whenComplete { [self] result in connected(result) }
     }
 
     private func connected(_ result: Result<any Channel, any Error>) {

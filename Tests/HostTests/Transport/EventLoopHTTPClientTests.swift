@@ -71,6 +71,26 @@ struct EventLoopHTTPClientTests {
         #expect(outcome.body == #"{"ok":true}"#)
     }
 
+    @Test("an upstream at an IPv4 or IPv6 address is connected to directly, one named is resolved first")
+    func addressesAndNames() throws {
+        let v4 = try ScriptedServer(host: "127.0.0.1") { _, _ in .reply(#"{"at":"v4"}"#) }
+        defer { v4.stop() }
+        let v6 = try ScriptedServer(host: "::1") { _, _ in .reply(#"{"at":"v6"}"#) }
+        defer { v6.stop() }
+        let client = ClientUnderTest()
+        defer { client.stop() }
+
+        for (url, expected) in [("http://127.0.0.1:\(v4.port)/x", #"{"at":"v4"}"#),
+                                ("http://[::1]:\(v6.port)/x", #"{"at":"v6"}"#),
+                                ("http://localhost:\(v4.port)/x", #"{"at":"v4"}"#)] {
+            let outcome = try client.run(UpstreamRequest(method: "POST", url: url, headers: [], body: []))
+            #expect(outcome.failure == nil, "\(url)")
+            #expect(outcome.body == expected, "\(url)")
+        }
+        #expect(v4.requests.map(\.target) == ["/x", "/x"])
+        #expect(v6.requests.first?.headers.first { $0.0.lowercased() == "host" }?.1 == "[::1]:\(v6.port)")
+    }
+
     @Test("an idle pooled connection is closed after its lifetime; the next request opens a new one")
     func idleConnectionsExpire() throws {
         let server = try ScriptedServer { connection, _ in .reply("from \(connection)") }
@@ -271,7 +291,7 @@ private final class ScriptedServer: Sendable {
         }
     }
 
-    init(script: @escaping @Sendable (_ connection: Int, _ index: Int) -> Action) throws {
+    init(host: String = "127.0.0.1", script: @escaping @Sendable (_ connection: Int, _ index: Int) -> Action) throws {
         let state = self.state
         channel = try ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -283,7 +303,7 @@ private final class ScriptedServer: Sendable {
                         Connection(number: number, script: script, state: state))
                 }
             }
-            .bind(host: "127.0.0.1", port: 0).wait()
+            .bind(host: host, port: 0).wait()
         port = channel.localAddress!.port!
     }
 
