@@ -19,6 +19,18 @@ public enum ByteSearch {
         return position
     }
 
+    /// Whether `bytes` begin with `prefix` (written in lower case), ASCII letters compared without case: a media
+    /// type or a header name checked without building a lower-cased copy.
+    public static func hasPrefix(_ bytes: UnsafeRawBufferPointer, ignoringCase prefix: StaticString) -> Bool {
+        let pattern = UnsafeRawBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+        guard pattern.count <= bytes.count else { return false }
+        for index in pattern.indices {
+            let byte = bytes[index]
+            if (byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte) != pattern[index] { return false }
+        }
+        return true
+    }
+
     /// Whether `needle`'s UTF-8 bytes occur in `haystack`.
     ///
     /// Runs once per streamed event, so candidates are found 8 positions at a time: a position is one when its byte

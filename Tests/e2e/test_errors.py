@@ -527,17 +527,21 @@ def test_openai_upstream_error_chunk_after_200_is_relayed_byte_exact(oa, http):
     assert received == b"".join(events) + OPENAI_ERROR_CHUNK
 
 
+@pytest.mark.parametrize("content_type", [None, "Text/Event-Stream; Charset=UTF-8"])
 @pytest.mark.parametrize("dialect", ["openai", "anthropic"])
-def test_stream_that_ends_cleanly_without_its_terminal_event_gets_an_error_event(oa, an, http, dialect):
-    """A chunked body that ends properly but before `[DONE]` / `message_stop` is not passed off as complete."""
+def test_stream_that_ends_cleanly_without_its_terminal_event_gets_an_error_event(oa, an, http, dialect, content_type):
+    """A chunked body that ends properly but before `[DONE]` / `message_stop` is not passed off as complete — also
+    when the upstream writes its media type in capitals (media types are case-insensitive)."""
+    def with_type(headers):
+        return [(k, content_type if content_type and k.lower() == "content-type" else v) for k, v in headers]
     if dialect == "openai":
         events, mock, path = openai_stream_events(["cut"], usage=False)[:3], oa, OA_PATH
         body = b'{"model":"gpt-4o","stream":true,"messages":[]}'
-        mock.script(Stream(200, OPENAI_SSE_HEADERS, events))
+        mock.script(Stream(200, with_type(OPENAI_SSE_HEADERS), events))
     else:
         events, mock, path = anthropic_stream_events(["cut"])[:5], an, AN_PATH
         body = b'{"model":"claude-sonnet-4-6","max_tokens":9,"stream":true,"messages":[]}'
-        mock.script(Stream(200, ANTHROPIC_SSE_HEADERS, events))
+        mock.script(Stream(200, with_type(ANTHROPIC_SSE_HEADERS), events))
 
     with http.stream("POST", path, content=body, headers={"content-type": "application/json"}) as response:
         received = b"".join(response.iter_raw())

@@ -153,9 +153,7 @@ final class ClientResponseWriter: StreamDownstream {
                            message: "the response carried a header that cannot be sent to the client: '\(invalid)'")
             return LESSLLM_E_UPSTREAM
         }
-        isEventStream = headers.contains {
-            HeaderRules.name($0.0, is: "content-type") && $0.1.lowercased().hasPrefix("text/event-stream")
-        }
+        isEventStream = headers.contains { HeaderRules.isEventStreamType($0.0, $0.1) }
         if isEventStream { writeHead() }
         return LESSLLM_OK
     }

@@ -1,3 +1,5 @@
+import JSONCore
+
 /// What a header must look like to be written into an HTTP/1.1 head as is — the rules NIO's outbound validators
 /// apply, for the heads the gateway serialises itself (`ResponseHead`, `UpstreamConnection`): a name of token
 /// characters, a value without control characters other than tab. A header breaking them could split the message
@@ -19,6 +21,13 @@ enum HeaderRules {
         guard name.utf8.count == known.utf8CodeUnitCount else { return false }
         var name = name
         return name.withUTF8 { bytes in known.withUTF8Buffer { sameLetters(bytes, $0) } }
+    }
+
+    /// Whether a header says its body is a `text/event-stream` (name and media type in any letter case).
+    static func isEventStreamType(_ name: String, _ value: String) -> Bool {
+        guard Self.name(name, is: "content-type") else { return false }
+        var value = value
+        return value.withUTF8 { ByteSearch.hasPrefix(UnsafeRawBufferPointer($0), ignoringCase: "text/event-stream") }
     }
 
     /// Whether two header names are the same name (ASCII letters compared without case).

@@ -99,9 +99,7 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
         trace.upstreamHeadAt = MonotonicClock.nanoseconds()
         trace.upstreamStatus = status
         trace.upstreamResponseHeaders = headers
-        upstreamIsEventStream = headers.contains {
-            $0.0.lowercased() == "content-type" && $0.1.lowercased().hasPrefix("text/event-stream")
-        }
+        upstreamIsEventStream = headers.contains { HeaderRules.isEventStreamType($0.0, $0.1) }
         let result = HeaderList.withBorrowed(headers) { providerStage.receiveHead(status: Int32(status), headers: $0) }
         if result == LESSLLM_E_CANCELLED { cancelUpstream() }
     }

@@ -78,4 +78,19 @@ struct ByteSearchTests {
         #expect(!contains(Array("ab".utf8), "abc"))
         #expect(!contains([], "a"))
     }
+
+    @Test("a prefix in any ASCII letter case, and nothing that only looks like it")
+    func prefixIgnoringCase() {
+        func has(_ text: String, _ prefix: StaticString) -> Bool {
+            Array(text.utf8).withUnsafeBytes { ByteSearch.hasPrefix($0, ignoringCase: prefix) }
+        }
+        #expect(has("text/event-stream", "text/event-stream"))
+        #expect(has("Text/Event-Stream; charset=utf-8", "text/event-stream"))
+        #expect(has("TEXT/EVENT-STREAM", "text/event-stream"))
+        #expect(has("anything", ""))
+        #expect(!has("text/event-strea", "text/event-stream"))
+        #expect(!has("application/json", "text/event-stream"))
+        #expect(!has("text\u{0F}event-stream", "text/event-stream"))  // '/' (0x2F) is no case of 0x0F
+        #expect(!has("", "a"))
+    }
 }
