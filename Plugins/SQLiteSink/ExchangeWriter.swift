@@ -48,6 +48,10 @@ final class ExchangeWriter {
         try migrate()
     }
 
+    deinit {
+        insert = nil  // finalized before the connection closes
+    }
+
     private static func refuseNewer(_ version: Int, path: String) throws(PluginError) {
         guard version > ExchangeSchema.currentVersion else { return }
         throw .config("database '\(path)' has schema version \(version), but this SQLite sink "
@@ -119,9 +123,5 @@ final class ExchangeWriter {
         }
         insert = statement
         return statement
-    }
-
-    deinit {
-        insert = nil  // finalized before the connection closes
     }
 }
