@@ -75,9 +75,17 @@ struct ClientRequestInfo {
         return Int(millis / 1000)
     }
 
+    /// A Crockford base-32 digit's value (upper case, as exchange ids are written); I, L, O and U are not digits.
     private static func crockfordValue(_ byte: UInt8) -> UInt8? {
-        let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
-        return alphabet.firstIndex(of: byte).map(UInt8.init)
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "A")...UInt8(ascii: "H"): byte - UInt8(ascii: "A") + 10
+        case UInt8(ascii: "J"), UInt8(ascii: "K"): byte - UInt8(ascii: "J") + 18
+        case UInt8(ascii: "M"), UInt8(ascii: "N"): byte - UInt8(ascii: "M") + 20
+        case UInt8(ascii: "P")...UInt8(ascii: "T"): byte - UInt8(ascii: "P") + 22
+        case UInt8(ascii: "V")...UInt8(ascii: "Z"): byte - UInt8(ascii: "V") + 27
+        default: nil
+        }
     }
 
     private static func now() -> Int {

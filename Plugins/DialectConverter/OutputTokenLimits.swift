@@ -37,8 +37,21 @@ struct OutputTokenLimits: Sendable {
 enum ModelGlob {
     /// Whether `name` matches `pattern` as a whole.
     static func matches(_ pattern: String, _ name: String) -> Bool {
-        let pattern = Array(pattern.unicodeScalars)
-        let name = Array(name.unicodeScalars)
+        var pattern = pattern, name = name
+        // Model names are ASCII: matched on their bytes in place, a byte a character. Anything else is matched on
+        // Unicode scalars (copied into arrays: ~10 times the cost, and every converted request asks).
+        let isASCII = pattern.withUTF8 { $0.allSatisfy { $0 < 0x80 } } && name.withUTF8 { $0.allSatisfy { $0 < 0x80 } }
+        if isASCII {
+            return pattern.withUTF8 { pattern in
+                name.withUTF8 { name in matches(pattern, name, any: UInt8(ascii: "?"), star: UInt8(ascii: "*")) }
+            }
+        }
+        return matches(Array(pattern.unicodeScalars), Array(name.unicodeScalars), any: "?", star: "*")
+    }
+
+    private static func matches<Characters: RandomAccessCollection<Element>, Element: Equatable>(
+        _ pattern: Characters, _ name: Characters, any: Element, star asterisk: Element
+    ) -> Bool where Characters.Index == Int {
         var p = 0
         var n = 0
         // The last `*` seen and the name position it currently stands for: on a mismatch, let it absorb one more
@@ -46,10 +59,10 @@ enum ModelGlob {
         var star: Int?
         var starMatch = 0
         while n < name.count {
-            if p < pattern.count && (pattern[p] == "?" || pattern[p] == name[n]) {
+            if p < pattern.count && (pattern[p] == any || pattern[p] == name[n]) {
                 p += 1
                 n += 1
-            } else if p < pattern.count && pattern[p] == "*" {
+            } else if p < pattern.count && pattern[p] == asterisk {
                 star = p
                 starMatch = n
                 p += 1
@@ -61,7 +74,7 @@ enum ModelGlob {
                 return false
             }
         }
-        while p < pattern.count && pattern[p] == "*" { p += 1 }
+        while p < pattern.count && pattern[p] == asterisk { p += 1 }
         return p == pattern.count
     }
 }

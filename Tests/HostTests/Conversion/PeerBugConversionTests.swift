@@ -143,6 +143,16 @@ struct PeerBugConversionTests {
         #expect(converted[field] == .int(expected))
     }
 
+    @Test("model globs: '?' is one character also when it is not ASCII, '*' any run",
+          arguments: [("mod\u{E8}le-\u{E9}", 1000), ("mod\u{E8}le-e", 1000), ("mod\u{E8}le-\u{E9}\u{E9}", 32000),
+                      ("mod\u{E8}le-", 32000), ("x-\u{1F600}-y", 2000), ("x--y", 2000), ("x-y", 32000)])
+    func modelGlobs(model: String, expected: Int) throws {
+        let options = #"{"max_output_tokens":{"mod\#u{E8}le-?":1000,"x-*-y":2000}}"#
+        let body = json(#"{"max_tokens":32000,"model":"client-model","messages":[{"role":"user","content":"x"}]}"#)
+        let converted = try Conversion.request(Conversion.anthropicToOpenAIRequest, body, model: model, options: options)
+        #expect(converted["max_tokens"] == .int(expected))
+    }
+
     @Test("options are checked when the instance is created")
     func optionsAreChecked() throws {
         for (options, reason) in [
