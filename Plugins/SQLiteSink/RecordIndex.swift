@@ -109,7 +109,9 @@ struct RecordIndex {
         guard let range = json(field) else { return nil }
         let first = bytes[range.lowerBound]
         guard first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")),
-              let number = Double(String(decoding: bytes[range], as: UTF8.self)), number.isFinite
+              let number = JSONScanner.shortDecimal(in: bytes[range])
+                  ?? Double(String(decoding: bytes[range], as: UTF8.self)),
+              number.isFinite
         else { throw mismatch(field, expected: "a number", got: range) }
         return number
     }

@@ -151,7 +151,7 @@ struct JSONScannerTests {
     }
 }
 
-@Suite("JSON scanner: integers from scanned bytes")
+@Suite("JSON scanner: numbers from scanned bytes")
 struct JSONScannerIntegerTests {
     @Test("integers within 64 bits are read; anything else is nil", arguments: [
         ("42", 42), ("-7", -7), ("0", 0), ("9223372036854775807", Int.max), ("-9223372036854775807", -Int.max),
@@ -161,5 +161,33 @@ struct JSONScannerIntegerTests {
     func integers(text: String, expected: Int?) {
         #expect(JSONScanner.integer(in: Array(text.utf8)) == expected)
         #expect(Array(text.utf8).withUnsafeBytes { JSONScanner.integer(in: $0) } == expected)
+    }
+
+    @Test("short decimals come out bit for bit as a full conversion gives them; other texts are left to it")
+    func shortDecimals() {
+        func short(_ text: String) -> Double? { JSONScanner.shortDecimal(in: Array(text.utf8)) }
+        // Generated decimals of every length up to 15 digits, including the hard cases of rounding (0.1, 0.3…).
+        var generator = SystemRandomNumberGenerator()
+        var texts = ["0", "-0", "0.1", "0.3", "1.005", "123456789012345", "0.000000000000001", "99999.9999999999",
+                     "12.5", "0.07", "-3.14159", "007.5", "1.100"]
+        for _ in 0..<20_000 {
+            let count = Int.random(in: 1...15, using: &generator)
+            var digits = String((0..<count).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
+            let point = Int.random(in: 0...count, using: &generator)
+            if point > 0 && point < count { digits.insert(".", at: digits.index(digits.startIndex, offsetBy: point)) }
+            texts.append(Bool.random(using: &generator) ? "-" + digits : digits)
+        }
+        for text in texts {
+            let expected = Double(text)
+            #expect(expected != nil, "\(text)")
+            #expect(short(text)?.bitPattern == expected?.bitPattern, "\(text)")
+        }
+        // Not short decimals: the caller converts them in full (or refuses them).
+        for text in ["1e3", "1E-7", "1234567890123456", "0.1234567890123456", "0.00000000000000000000001", ".5",
+                     "5.", "-", "", "--1", "1.2.3",
+                     "+1", "0x1p3", "1 ", "inf", "\"3\""] {
+            #expect(short(text) == nil, "\(text)")
+        }
+        #expect(short("-0")?.sign == .minus)
     }
 }
