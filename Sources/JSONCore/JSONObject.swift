@@ -98,6 +98,8 @@ public struct JSONObject: Sendable, Sequence {
     }
 
     private mutating func append(key: String, value: JSONValue) {
+        // Room for four at the first member: most objects have a few, and growing 1 → 2 → 4 costs two copies.
+        if members.isEmpty { members.reserveCapacity(4) }
         members.append((key, value))
         if !positions.isEmpty {
             positions[key] = members.count - 1
