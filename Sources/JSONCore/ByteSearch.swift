@@ -24,11 +24,14 @@ public enum ByteSearch {
     public static func hasPrefix(_ bytes: UnsafeRawBufferPointer, ignoringCase prefix: StaticString) -> Bool {
         let pattern = UnsafeRawBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
         guard pattern.count <= bytes.count else { return false }
-        for index in pattern.indices {
-            let byte = bytes[index]
-            if (byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte) != pattern[index] { return false }
-        }
+        for index in pattern.indices where asciiLowercased(bytes[index]) != pattern[index] { return false }
         return true
+    }
+
+    /// An ASCII letter in lower case; any other byte (UTF-8 continuation bytes included) as it is.
+    @inlinable
+    public static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+        byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
     }
 
     /// Whether `needle`'s UTF-8 bytes occur in `haystack`.

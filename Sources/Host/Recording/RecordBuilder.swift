@@ -237,7 +237,7 @@ struct RecordBuilder: Sendable {
         var lengths: UInt64 = 0
         var mayRepeat = false
         for (name, _) in list {
-            let bit: UInt64 = 1 << UInt64(min(name.utf8.count, 63))
+            let bit = HeaderNameSet.lengthBit(name.utf8.count)
             mayRepeat = mayRepeat || lengths & bit != 0
             lengths |= bit
         }

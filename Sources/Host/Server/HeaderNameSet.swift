@@ -9,12 +9,12 @@ struct HeaderNameSet: Sendable {
 
     init(_ names: some Sequence<String>) {
         members = Set(names.map { $0.lowercased() }).sorted().map { Array($0.utf8) }
-        lengths = members.reduce(0) { $0 | Self.bit(forLength: $1.count) }
+        lengths = members.reduce(0) { $0 | Self.lengthBit($1.count) }
     }
 
     /// Whether `name`, in any letter case, is in the set.
     func contains(_ name: String) -> Bool {
-        guard lengths & Self.bit(forLength: name.utf8.count) != 0 else { return false }
+        guard lengths & Self.lengthBit(name.utf8.count) != 0 else { return false }
         var name = name
         return name.withUTF8 { bytes in
             members.contains { member in
@@ -23,7 +23,8 @@ struct HeaderNameSet: Sendable {
         }
     }
 
-    private static func bit(forLength length: Int) -> UInt64 {
+    /// Bit n for a name n bytes long (63 for any longer): a set of lengths in one word, tested with one `&`.
+    static func lengthBit(_ length: Int) -> UInt64 {
         1 << UInt64(min(length, 63))
     }
 }

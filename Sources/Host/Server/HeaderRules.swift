@@ -42,13 +42,8 @@ enum HeaderRules {
     /// of names.
     static func sameLetters(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard a.count == b.count else { return false }
-        for i in a.indices where lowercased(a[i]) != lowercased(b[i]) { return false }
+        for i in a.indices where ByteSearch.asciiLowercased(a[i]) != ByteSearch.asciiLowercased(b[i]) { return false }
         return true
-    }
-
-    /// An ASCII letter in lower case; any other byte as it is.
-    private static func lowercased(_ byte: UInt8) -> UInt8 {
-        byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
     }
 
     /// Whether `byte` may appear in a header name (RFC 9110 `tchar`).
