@@ -54,9 +54,7 @@ final class ResponseConversionStream: PluginStream {
         let clientStatus: Int32
         let contentType: String
         if (200..<300).contains(status) {
-            let isEventStream = headers.contains { header in
-                header.name.string.lowercased() == "content-type" && header.value.string.lowercased().hasPrefix("text/event-stream")
-            }
+            let isEventStream = headers.contains(where: \.declaresEventStream)
             body = isEventStream ? .events : .whole
             clientStatus = status
             contentType = isEventStream || clientWantsStream ? "text/event-stream" : "application/json"

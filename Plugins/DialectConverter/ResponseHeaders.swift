@@ -1,3 +1,4 @@
+import JSONCore
 import PluginABI
 import PluginKit
 
@@ -27,21 +28,30 @@ enum ResponseHeaders {
         _ upstream: UnsafeBufferPointer<lessllm_header>, contentType: String, clientIsAnthropic: Bool
     ) -> [(String, String)] {
         var headers = [("content-type", contentType)]
-        var names: Set<String> = ["content-type"]
-        let incoming = upstream.map { ($0.name.string.lowercased(), $0.value.string) }
-        for (name, value) in incoming where isForwarded(name) && !names.contains(name) {
+        // Most upstream headers (date, content-length, server…) are none of these: they are skipped on their bytes,
+        // and only the few that may be forwarded become strings.
+        let incoming = upstream.compactMap { header -> (String, String)? in
+            guard mayBeForwarded(header.name.buffer) else { return nil }
+            return (header.name.string.lowercased(), header.value.string)
+        }
+        for (name, value) in incoming where isForwarded(name) && !headers.contains(where: { $0.0 == name }) {
             headers.append((name, value))
-            names.insert(name)
         }
         for (name, value) in incoming {
             let translated = equivalents.first { clientIsAnthropic ? $0.openAI == name : $0.anthropic == name }
                 .map { clientIsAnthropic ? $0.anthropic : $0.openAI }
-            if let translated, !names.contains(translated) {
+            if let translated, !headers.contains(where: { $0.0 == translated }) {
                 headers.append((translated, value))
-                names.insert(translated)
             }
         }
         return headers
+    }
+
+    /// Whether a name (any case) starts like one that `isForwarded` or `equivalents` could name.
+    private static func mayBeForwarded(_ name: UnsafeRawBufferPointer) -> Bool {
+        ByteSearch.hasPrefix(name, ignoringCase: "retry-after") || ByteSearch.hasPrefix(name, ignoringCase: "request-id")
+            || ByteSearch.hasPrefix(name, ignoringCase: "x-request-id") || ByteSearch.hasPrefix(name, ignoringCase: "x-ratelimit-")
+            || ByteSearch.hasPrefix(name, ignoringCase: "anthropic-ratelimit-")
     }
 
     private static func isForwarded(_ name: String) -> Bool {

@@ -13,7 +13,15 @@ public struct JSONObject: Sendable, Sequence {
     /// One member: its key and value.
     public typealias Element = (key: String, value: JSONValue)
 
-    private var members: [Element]
+    /// A member as stored: a struct, not the `Element` tuple, because an array of tuples is destroyed through the
+    /// runtime's generic tuple witness (each field looked up in metadata), which cost converted requests ~15 k
+    /// instructions; a struct gets a compiled destroy.
+    fileprivate struct Member {
+        var key: String
+        var value: JSONValue
+    }
+
+    private var members: [Member]
     /// Key → index in `members`; only kept for larger objects, where linear search would start to cost.
     private var positions: [String: Int] = [:]
     private static let indexingThreshold = 16
@@ -28,6 +36,13 @@ public struct JSONObject: Sendable, Sequence {
         self.members = []
         self.members.reserveCapacity(members.count)
         for member in members { self[member.key] = member.value }
+    }
+
+    /// An object with `members` in order, taken from a literal without an intermediate array.
+    init(literal members: [(String, JSONValue)]) {
+        self.members = []
+        self.members.reserveCapacity(members.count)
+        for (key, value) in members { self[key] = value }
     }
 
     /// The number of members.
@@ -76,7 +91,16 @@ public struct JSONObject: Sendable, Sequence {
     }
 
     /// Iterates over the members in order.
-    public func makeIterator() -> IndexingIterator<[Element]> { members.makeIterator() }
+    public func makeIterator() -> Iterator { Iterator(members: members.makeIterator()) }
+
+    /// The members in order, as `(key, value)` pairs.
+    public struct Iterator: IteratorProtocol {
+        fileprivate var members: IndexingIterator<[Member]>
+
+        public mutating func next() -> Element? {
+            members.next().map { ($0.key, $0.value) }
+        }
+    }
 
     /// The number of members, so `Array(object)` allocates once.
     public var underestimatedCount: Int { members.count }
@@ -100,7 +124,7 @@ public struct JSONObject: Sendable, Sequence {
     private mutating func append(key: String, value: JSONValue) {
         // Room for four at the first member: most objects have a few, and growing 1 → 2 → 4 costs two copies.
         if members.isEmpty { members.reserveCapacity(4) }
-        members.append((key, value))
+        members.append(Member(key: key, value: value))
         if !positions.isEmpty {
             positions[key] = members.count - 1
         } else if members.count >= Self.indexingThreshold {
@@ -128,6 +152,6 @@ extension JSONObject: CustomStringConvertible {
 extension JSONObject: ExpressibleByDictionaryLiteral {
     /// An object with the literal's members in the order written: `["role": "user", "content": "hi"]`.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self.init(elements.map { (key: $0.0, value: $0.1) })
+        self.init(literal: elements)
     }
 }

@@ -1,3 +1,4 @@
+import JSONCore
 import PluginABI
 
 // Conversions between Swift values and the ABI's borrowed `{ptr, len}` bytes.
@@ -31,5 +32,14 @@ public func withBorrowedBytes<R>(_ text: String, _ body: (lessllm_bytes) throws 
 public func withBorrowedBytes<R>(_ bytes: [UInt8], _ body: (lessllm_bytes) throws -> R) rethrows -> R {
     try bytes.withUnsafeBufferPointer { buffer in
         try body(lessllm_bytes(ptr: buffer.baseAddress, len: buffer.count))
+    }
+}
+
+extension lessllm_header {
+    /// Whether this is `Content-Type: text/event-stream…` (any case), read on the borrowed bytes without copies.
+    public var declaresEventStream: Bool {
+        name.len == "content-type".utf8.count
+            && ByteSearch.hasPrefix(name.buffer, ignoringCase: "content-type")
+            && ByteSearch.hasPrefix(value.buffer, ignoringCase: "text/event-stream")
     }
 }

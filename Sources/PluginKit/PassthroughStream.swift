@@ -44,11 +44,7 @@ open class PassthroughStream: PluginStream {
     }
 
     open func onHead(stream: OpaquePointer?, status: Int32, headers: UnsafeBufferPointer<lessllm_header>) throws(PluginError) {
-        isEventStream = status == 200 && headers.contains { header in
-            header.name.len == "content-type".utf8.count
-                && ByteSearch.hasPrefix(header.name.buffer, ignoringCase: "content-type")
-                && ByteSearch.hasPrefix(header.value.buffer, ignoringCase: "text/event-stream")
-        }
+        isEventStream = status == 200 && headers.contains(where: \.declaresEventStream)
         let result = host.table.pointee.respond(stream, status, headers.baseAddress, headers.count)
         if result == LESSLLM_E_CANCELLED { throw PluginError(LESSLLM_E_CANCELLED, "the client went away") }
     }

@@ -88,8 +88,11 @@ extension lessllm_event {
 /// Lends `headers` as a contiguous `lessllm_header` array, valid only inside `body`.
 func withHeaders<R>(_ headers: [(String, String)], _ body: (UnsafeBufferPointer<lessllm_header>) -> R) -> R {
     // Keep the UTF-8 storage alive for the whole call: copy every name and value once into one buffer.
+    // Sized once: growing the buffer header by header copied it several times per request.
     var storage: [UInt8] = []
+    storage.reserveCapacity(headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count })
     var spans: [(Int, Int, Int, Int)] = []
+    spans.reserveCapacity(headers.count)
     for (name, value) in headers {
         let nameStart = storage.count
         storage.append(contentsOf: name.utf8)

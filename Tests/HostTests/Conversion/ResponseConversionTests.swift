@@ -195,6 +195,19 @@ struct ResponseConversionTests {
         ])
     }
 
+    @Test("header names are matched in any case, forwarded lower-cased, each once")
+    func headerNamesInAnyCase() throws {
+        let output = try forOpenAIClient(Self.message(content: #"[{"type":"text","text":"x"}]"#), headers: [
+            ("CONTENT-TYPE", "Application/JSON"), ("Request-Id", "req_02"), ("Retry-After", "3"),
+            ("Retry-After-Ms", "3000"), ("X-Request-Id", "req_up"), ("Anthropic-RateLimit-Requests-Limit", "50"),
+            ("Retry-After-Seconds", "no"), ("Request-Identity", "no"), ("request-id", "req_dup"),
+        ])
+        #expect(output.headers.map { "\($0.0): \($0.1)" } == [
+            "content-type: application/json", "request-id: req_02", "retry-after: 3", "retry-after-ms: 3000",
+            "x-request-id: req_up", "anthropic-ratelimit-requests-limit: 50", "x-ratelimit-limit-requests: 50",
+        ])
+    }
+
     @Test("a 2xx body that is not valid JSON fails with an upstream error quoting it")
     func malformedWholeBody() throws {
         let output = try forOpenAIClient(#"{"type":"message","content":["#)

@@ -83,8 +83,11 @@ enum HeaderList {
 
     /// Lends `headers` as a `lessllm_header` array, valid only inside `body`.
     static func withBorrowed<R>(_ headers: [(String, String)], _ body: (UnsafeBufferPointer<lessllm_header>) -> R) -> R {
+        // Sized once: growing the buffer header by header copied it several times per request.
         var storage: [UInt8] = []
+        storage.reserveCapacity(headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count })
         var spans: [(name: Range<Int>, value: Range<Int>)] = []
+        spans.reserveCapacity(headers.count)
         for (name, value) in headers {
             let nameStart = storage.count
             storage.append(contentsOf: name.utf8)
