@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+@testable import Host
+
+/// The spill journal's own bookkeeping: what it reports as waiting, and that nothing appended is ever hidden.
+@Suite("Record journal")
+struct RecordJournalTests {
+    @Test("a file left by an earlier run is found at start; an empty journal is not; every append is found again")
+    func waitingEntries() throws {
+        let folder = try TestPaths.temporaryFolder("journal")
+        let path = folder.appendingPathComponent("lessllm.journal").path
+        try Data("LLJ1\u{3}\0\0\0abc".utf8).write(to: URL(fileURLWithPath: path))
+
+        let journal = RecordJournal(path: path)
+        #expect(journal.hasEntries)
+        #expect(journal.takeEntries().map { Array($0) } == [Array("abc".utf8)])
+        // Taken but not finished (the sink failed): still waiting.
+        #expect(journal.hasEntries)
+        journal.finishReplay()
+        #expect(!journal.hasEntries)
+        #expect(!journal.hasEntries)
+
+        #expect(journal.append(Array("second".utf8)))
+        #expect(journal.hasEntries)
+        #expect(journal.hasEntries)
+        #expect(journal.takeEntries().map { Array($0) } == [Array("second".utf8)])
+        journal.finishReplay()
+        #expect(!journal.hasEntries)
+        #expect(!FileManager.default.fileExists(atPath: path + ".replaying"))
+    }
+}
