@@ -122,8 +122,9 @@ public struct JSONObject: Sendable, Sequence {
     }
 
     private mutating func append(key: String, value: JSONValue) {
-        // Room for four at the first member: most objects have a few, and growing 1 → 2 → 4 costs two copies.
-        if members.isEmpty { members.reserveCapacity(4) }
+        // Room for four at the first member: most objects have a few, and growing 1 → 2 → 4 costs two copies. (Not
+        // when room was reserved already: a literal of two would then be allocated twice.)
+        if members.capacity == 0 { members.reserveCapacity(4) }
         members.append(Member(key: key, value: value))
         if !positions.isEmpty {
             positions[key] = members.count - 1
