@@ -21,23 +21,44 @@ enum Base64URL {
     }
 
     /// The bytes of unpadded base64url text, or nil when it is not that.
-    static func decode(_ text: String) -> [UInt8]? {
-        var values: [Int] = []
-        for byte in text.utf8 {
-            guard let value = alphabet.firstIndex(of: byte) else { return nil }
-            values.append(value)
-        }
-        guard values.count % 4 != 1 else { return nil }
+    static func decode(_ text: some StringProtocol) -> [UInt8]? {
         var output: [UInt8] = []
-        var index = 0
-        while index < values.count {
-            let group = values[index..<min(index + 4, values.count)]
-            var value = 0
-            for sextet in group { value = value << 6 | sextet }
-            value <<= 6 * (4 - group.count)
-            for position in 0..<(group.count - 1) { output.append(UInt8((value >> (16 - 8 * position)) & 0xFF)) }
-            index += 4
+        output.reserveCapacity(text.utf8.count * 3 / 4)
+        var value = 0
+        var sextets = 0
+        for byte in text.utf8 {
+            guard let sextet = sextet(byte) else { return nil }
+            value = value << 6 | sextet
+            sextets += 1
+            if sextets == 4 {
+                output.append(UInt8(value >> 16 & 0xFF))
+                output.append(UInt8(value >> 8 & 0xFF))
+                output.append(UInt8(value & 0xFF))
+                value = 0
+                sextets = 0
+            }
+        }
+        // A last group of 2 or 3 sextets holds 1 or 2 bytes; a single one is not base64.
+        switch sextets {
+        case 2: output.append(UInt8(value >> 4 & 0xFF))
+        case 3:
+            output.append(UInt8(value >> 10 & 0xFF))
+            output.append(UInt8(value >> 2 & 0xFF))
+        case 1: return nil
+        default: break
         }
         return output
+    }
+
+    /// The value of one alphabet character.
+    private static func sextet(_ byte: UInt8) -> Int? {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): Int(byte - UInt8(ascii: "A"))
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): Int(byte - UInt8(ascii: "a")) + 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0")) + 52
+        case UInt8(ascii: "-"): 62
+        case UInt8(ascii: "_"): 63
+        default: nil
+        }
     }
 }

@@ -17,6 +17,7 @@ enum ToolIDs {
 
     /// Separates a tool id from the thought signature carried in it.
     static let signatureMarker = "__gts_"
+    private static let signatureMarkerBytes: StaticString = "__gts_"
 
     /// An upstream OpenAI tool call id (and its Gemini thought signature, if any) as an Anthropic client sees it.
     static func anthropicID(forUpstreamOpenAI id: String, thoughtSignature: String? = nil) -> String {
@@ -27,14 +28,41 @@ enum ToolIDs {
 
     /// An Anthropic client's tool id as sent to an OpenAI upstream, with the thought signature it carried.
     static func upstreamOpenAICall(fromClient id: String) -> (id: String, thoughtSignature: String?) {
-        let characters = Array(id)
-        let marker = Array(signatureMarker)
-        guard let start = (0...max(0, characters.count - marker.count)).first(where: {
-            characters.count >= marker.count && Array(characters[$0..<$0 + marker.count]) == marker
-        }) else { return (upstreamOpenAIID(fromClient: id), nil) }
-        let signature = Base64URL.decode(String(characters[(start + marker.count)...]))
-            .map { String(decoding: $0, as: UTF8.self) }
-        return (upstreamOpenAIID(fromClient: String(characters[..<start])), signature)
+        guard let marker = signatureMarkerRange(in: id) else { return (upstreamOpenAIID(fromClient: id), nil) }
+        let signature = Base64URL.decode(id[marker.upperBound...]).map { String(decoding: $0, as: UTF8.self) }
+        return (upstreamOpenAIID(fromClient: String(id[..<marker.lowerBound])), signature)
+    }
+
+    /// Where the first signature marker in `id` is, matched as whole characters.
+    private static func signatureMarkerRange(in id: String) -> Range<String.Index>? {
+        let utf8 = id.utf8
+        // Ids are ASCII in practice, and there bytes are characters: a search over the contiguous bytes, without the
+        // arrays of characters it once built. (This runs for every tool call and result of a conversation, on
+        // every turn.)
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            var copy = id
+            guard let offset = copy.withUTF8({ firstOffset(of: signatureMarkerBytes, in: $0) }) else { return nil }
+            let start = utf8.index(utf8.startIndex, offsetBy: offset)
+            return start..<utf8.index(start, offsetBy: signatureMarkerBytes.utf8CodeUnitCount)
+        }
+        // Otherwise by character, so a combining mark after the marker's last `_` keeps it from matching.
+        var start = id.startIndex
+        while start < id.endIndex {
+            if id[start...].starts(with: signatureMarker) {
+                return start..<id.index(start, offsetBy: signatureMarker.count)
+            }
+            start = id.index(after: start)
+        }
+        return nil
+    }
+
+    /// The offset of the first occurrence of `needle` in `bytes`.
+    private static func firstOffset(of needle: StaticString, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        guard bytes.count >= pattern.count else { return nil }
+        return (0...bytes.count - pattern.count).first { start in
+            pattern.indices.allSatisfy { bytes[start + $0] == pattern[$0] }
+        }
     }
 
     /// An upstream Anthropic tool_use id as an OpenAI client sees it.
@@ -51,12 +79,15 @@ enum ToolIDs {
     /// characters Anthropic refuses are replaced.
     static func upstreamAnthropicID(fromClient id: String) -> String {
         let stripped = stripping(openAIPrefix, from: id)
-        let allowed = stripped.unicodeScalars.map { scalar -> Character in
-            let isAllowed = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+        func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+            ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
                 || scalar == "_" || scalar == "-"
-            return isAllowed ? Character(scalar) : "_"
         }
-        return String(allowed)
+        // Most ids need nothing replaced: then the id is returned as it is, without a copy.
+        guard !stripped.unicodeScalars.allSatisfy(isAllowed) else { return stripped }
+        var replaced = String.UnicodeScalarView()
+        replaced.append(contentsOf: stripped.unicodeScalars.map { isAllowed($0) ? $0 : "_" })
+        return String(replaced)
     }
 
     /// An id for a tool call the upstream sent without one: unique within the exchange and stable.
@@ -65,7 +96,8 @@ enum ToolIDs {
     }
 
     private static func stripping(_ prefix: String, from id: String) -> String {
-        guard id.hasPrefix(prefix), id.count > prefix.count else { return id }
+        // Byte counts compare like character counts here: the prefix matched whole characters.
+        guard id.hasPrefix(prefix), id.utf8.count > prefix.utf8.count else { return id }
         return String(id.dropFirst(prefix.count))
     }
 }

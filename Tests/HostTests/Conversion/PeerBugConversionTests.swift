@@ -297,7 +297,8 @@ struct PeerBugConversionTests {
 @Suite("Gemini thought signatures")
 struct GeminiThoughtSignatureTests {
     @Test("peerBug08: a thought signature rides in the tool id and comes back on the tool call",
-          arguments: ["CiQBcsjafGkzXl4/+Wq1uRJ8Y3c0VmZxA==", "short", "é/+=__gts_ü", String(repeating: "Zz9/", count: 300)])
+          arguments: ["CiQBcsjafGkzXl4/+Wq1uRJ8Y3c0VmZxA==", "short", "abcd", "a", "é/+=__gts_ü",
+                      String(repeating: "Zz9/", count: 300)])
     func peerBug08GeminiThoughtSignatureRoundTrip(signature: String) throws {
         let (context, output) = try Conversion.response(
             "response:openai.chat->anthropic.messages",
@@ -329,5 +330,26 @@ struct GeminiThoughtSignatureTests {
         #expect(sent["id"]?.stringValue == "call_1")
         #expect(sent["extra_content"]?["google"]?["thought_signature"]?.stringValue == signature)
         #expect(upstream["messages"]?[2]?["tool_call_id"]?.stringValue == "call_1")
+    }
+
+    @Test("a client's tool id reaches an OpenAI upstream without our prefix; a marker only counts as whole characters",
+          arguments: [
+            ("toolu_call_7", "call_7", nil), ("toolu_é_1", "é_1", nil), ("plain", "plain", nil),
+            ("toolu_call_2__gts_YWJj", "call_2", "abc"),
+            // A combining mark joins the marker's last "_" into another character: no marker, the id stays whole.
+            ("toolu_call_3__gts_\u{301}YWJj", "call_3__gts_\u{301}YWJj", nil),
+            ("toolu_é__gts_YWJjZA", "é", "abcd"),
+          ] as [(String, String, String?)])
+    func clientToolIDs(client: String, upstream: String, signature: String?) throws {
+        let toolUse: JSONValue = ["type": "tool_use", "id": .string(client), "name": "get", "input": ["a": 1]]
+        let toolResult: JSONValue = ["type": "tool_result", "tool_use_id": .string(client), "content": "42"]
+        let request: JSONValue = ["model": "gemini-2.5-pro", "max_tokens": 100, "messages": [
+            ["role": "user", "content": "x"], ["role": "assistant", "content": [toolUse]],
+            ["role": "user", "content": [toolResult]]]]
+        let converted = try Conversion.request("request:anthropic.messages->openai.chat", request)
+        let call = try #require(converted["messages"]?[1]?["tool_calls"]?[0])
+        #expect(call["id"]?.stringValue == upstream)
+        #expect(call["extra_content"]?["google"]?["thought_signature"]?.stringValue == signature)
+        #expect(converted["messages"]?[2]?["tool_call_id"]?.stringValue == upstream)
     }
 }
