@@ -21,7 +21,7 @@ extension AnthropicToOpenAIRequest {
     mutating func convertMessages(_ messages: [JSONValue]) throws(PluginError) -> [JSONValue] {
         var output: [JSONValue] = []
         for (index, message) in messages.enumerated() {
-            let location = "messages[\(index)]"
+            let location = RequestPath("messages")[index]
             let blocks: [JSONValue]
             switch message["content"] {
             case .string(let text)?: blocks = text.isEmpty ? [] : [["type": "text", "text": .string(text)]]
@@ -41,12 +41,12 @@ extension AnthropicToOpenAIRequest {
     }
 
     /// The tool messages and the user message for one user turn.
-    private mutating func userMessages(_ blocks: [JSONValue], at location: String) throws(PluginError) -> [JSONValue] {
+    private mutating func userMessages(_ blocks: [JSONValue], at location: RequestPath) throws(PluginError) -> [JSONValue] {
         var toolMessages: [JSONValue] = []
         var toolImages: [JSONValue] = []
         var parts: [JSONValue] = []
         for (index, block) in blocks.enumerated() {
-            let blockLocation = "\(location).content[\(index)]"
+            let blockLocation = location.member("content")[index]
             switch block["type"]?.stringValue {
             case "text":
                 if let text = block["text"]?.nonEmptyString { parts.append(["type": "text", "text": .string(text)]) }
@@ -76,7 +76,7 @@ extension AnthropicToOpenAIRequest {
     }
 
     /// A tool result's text (with the error prefix) and the images it returned.
-    private func toolResultContent(_ block: JSONValue, at location: String) throws(PluginError) -> (String, [JSONValue]) {
+    private func toolResultContent(_ block: JSONValue, at location: RequestPath) throws(PluginError) -> (String, [JSONValue]) {
         var texts: [String] = []
         var images: [JSONValue] = []
         switch block["content"] {
@@ -86,9 +86,9 @@ extension AnthropicToOpenAIRequest {
             for (index, part) in parts.enumerated() {
                 switch part["type"]?.stringValue {
                 case "text": if let text = part["text"]?.nonEmptyString { texts.append(text) }
-                case "image": images.append(try MediaParts.openAIImagePart(fromAnthropic: part, at: "\(location).content[\(index)]"))
+                case "image": images.append(try MediaParts.openAIImagePart(fromAnthropic: part, at: location.member("content")[index]))
                 case "document":
-                    for converted in try MediaParts.openAIDocumentParts(fromAnthropic: part, at: "\(location).content[\(index)]") {
+                    for converted in try MediaParts.openAIDocumentParts(fromAnthropic: part, at: location.member("content")[index]) {
                         if let text = converted["text"]?.stringValue { texts.append(text) } else { images.append(converted) }
                     }
                 case let type:
@@ -108,12 +108,12 @@ extension AnthropicToOpenAIRequest {
     }
 
     /// The assistant message for one assistant turn, or nil when nothing is left of it.
-    private mutating func assistantMessage(_ blocks: [JSONValue], at location: String) throws(PluginError) -> JSONValue? {
+    private mutating func assistantMessage(_ blocks: [JSONValue], at location: RequestPath) throws(PluginError) -> JSONValue? {
         var texts: [String] = []
         var reasoning: [String] = []
         var toolCalls: [JSONValue] = []
         for (index, block) in blocks.enumerated() {
-            let blockLocation = "\(location).content[\(index)]"
+            let blockLocation = location.member("content")[index]
             switch block["type"]?.stringValue {
             case "text":
                 if let text = block["text"]?.nonEmptyString { texts.append(text) }
@@ -143,7 +143,7 @@ extension AnthropicToOpenAIRequest {
             }
         }
         guard !texts.isEmpty || !toolCalls.isEmpty else {
-            notes.drop(location, because: "an assistant turn with neither text nor tool calls")
+            notes.drop("\(location)", because: "an assistant turn with neither text nor tool calls")
             return nil
         }
         var message: JSONObject = ["role": "assistant", "content": texts.isEmpty ? .null : .string(texts.joined(separator: "\n\n"))]

@@ -19,7 +19,7 @@ enum MediaParts {
 
     /// An OpenAI `image_url` part for an Anthropic image block.
     /// - Throws: `PluginError.unsupported` for sources OpenAI cannot take (`file`), `.invalidRequest` when malformed.
-    static func openAIImagePart(fromAnthropic block: JSONValue, at location: String) throws(PluginError) -> JSONValue {
+    static func openAIImagePart(fromAnthropic block: JSONValue, at location: RequestPath) throws(PluginError) -> JSONValue {
         let source = block["source"]
         switch source?["type"]?.stringValue {
         case "base64":
@@ -38,7 +38,7 @@ enum MediaParts {
 
     /// OpenAI parts for an Anthropic document block: one `file` part for a base64 PDF, text parts for text documents.
     /// - Throws: `PluginError.unsupported` for URL and file sources.
-    static func openAIDocumentParts(fromAnthropic block: JSONValue, at location: String) throws(PluginError) -> [JSONValue] {
+    static func openAIDocumentParts(fromAnthropic block: JSONValue, at location: RequestPath) throws(PluginError) -> [JSONValue] {
         let source = block["source"]
         switch source?["type"]?.stringValue {
         case "base64":
@@ -65,7 +65,7 @@ enum MediaParts {
 
     /// An Anthropic image block for an OpenAI `image_url` part.
     /// - Throws: `PluginError.invalidRequest` for a missing URL, `.unsupported` for a data URL that is not base64.
-    static func anthropicImageBlock(fromOpenAI part: JSONValue, at location: String) throws(PluginError) -> JSONValue {
+    static func anthropicImageBlock(fromOpenAI part: JSONValue, at location: RequestPath) throws(PluginError) -> JSONValue {
         let url = part["image_url"]?["url"]?.nonEmptyString ?? part["image_url"]?.nonEmptyString
         guard let url else { throw .invalidRequest("\(location).image_url.url is missing") }
         if url.hasPrefix("data:") {
@@ -79,7 +79,7 @@ enum MediaParts {
 
     /// An Anthropic document block for an OpenAI `file` part holding PDF data.
     /// - Throws: `PluginError.unsupported` for `file_id` references and anything but PDF data.
-    static func anthropicDocumentBlock(fromOpenAI part: JSONValue, at location: String) throws(PluginError) -> JSONValue {
+    static func anthropicDocumentBlock(fromOpenAI part: JSONValue, at location: RequestPath) throws(PluginError) -> JSONValue {
         let file = part["file"]
         guard let fileData = file?["file_data"]?.nonEmptyString else {
             throw .unsupported("\(location): a file given by file_id cannot be sent to an Anthropic model; "

@@ -25,7 +25,7 @@ extension OpenAIToAnthropicRequest {
         var system: [String] = []
         var turns: [Turn] = []
         for (index, message) in messages.enumerated() {
-            let location = "messages[\(index)]"
+            let location = RequestPath("messages")[index]
             let role = message["role"]?.stringValue
             switch role {
             case "system", "developer":
@@ -46,9 +46,9 @@ extension OpenAIToAnthropicRequest {
     }
 
     /// Adds a turn, merging it into the previous one when the role repeats.
-    private mutating func append(_ turn: Turn, to turns: inout [Turn], at location: String) {
+    private mutating func append(_ turn: Turn, to turns: inout [Turn], at location: RequestPath) {
         guard !turn.blocks.isEmpty else {
-            notes.drop(location, because: "it has no content")
+            notes.drop("\(location)", because: "it has no content")
             return
         }
         guard let last = turns.indices.last, turns[last].role == turn.role else {
@@ -62,7 +62,7 @@ extension OpenAIToAnthropicRequest {
     }
 
     /// The texts of a string or an array of text parts.
-    private func texts(of content: JSONValue?, at location: String) throws(PluginError) -> [String] {
+    private func texts(of content: JSONValue?, at location: RequestPath) throws(PluginError) -> [String] {
         switch content {
         case .string(let text)?: return [text]
         case .array(let parts)?:
@@ -79,13 +79,13 @@ extension OpenAIToAnthropicRequest {
         }
     }
 
-    private func userBlocks(_ content: JSONValue?, at location: String) throws(PluginError) -> [JSONValue] {
+    private func userBlocks(_ content: JSONValue?, at location: RequestPath) throws(PluginError) -> [JSONValue] {
         guard case .array(let parts)? = content else {
             return try texts(of: content, at: location).filter { !$0.isBlank }.map { ["type": "text", "text": .string($0)] }
         }
         var blocks: [JSONValue] = []
         for (index, part) in parts.enumerated() {
-            let partLocation = "\(location).content[\(index)]"
+            let partLocation = location.member("content")[index]
             switch part["type"]?.stringValue {
             case "text":
                 if let text = part["text"]?.stringValue, !text.isBlank { blocks.append(["type": "text", "text": .string(text)]) }
@@ -98,7 +98,7 @@ extension OpenAIToAnthropicRequest {
         return blocks
     }
 
-    private mutating func assistantBlocks(_ message: JSONValue, at location: String) throws(PluginError) -> [JSONValue] {
+    private mutating func assistantBlocks(_ message: JSONValue, at location: RequestPath) throws(PluginError) -> [JSONValue] {
         var blocks: [JSONValue] = []
         if let reasoning = message["reasoning_content"]?.nonEmptyString ?? message["reasoning"]?.nonEmptyString {
             if let signature = message["reasoning_signature"]?.nonEmptyString {
@@ -129,12 +129,12 @@ extension OpenAIToAnthropicRequest {
                                   + "models; use tool_calls")
         }
         for (index, call) in (message["tool_calls"]?.elements ?? []).enumerated() {
-            blocks.append(try toolUse(call, at: "\(location).tool_calls[\(index)]"))
+            blocks.append(try toolUse(call, at: location.member("tool_calls")[index]))
         }
         return blocks
     }
 
-    private func toolUse(_ call: JSONValue, at location: String) throws(PluginError) -> JSONValue {
+    private func toolUse(_ call: JSONValue, at location: RequestPath) throws(PluginError) -> JSONValue {
         guard call["type"]?.stringValue ?? "function" == "function", let function = call["function"] else {
             throw .invalidRequest("\(location): only function tool calls can be sent to Anthropic models")
         }
@@ -157,7 +157,7 @@ extension OpenAIToAnthropicRequest {
                 "input": input]
     }
 
-    private func toolResult(_ message: JSONValue, at location: String) throws(PluginError) -> JSONValue {
+    private func toolResult(_ message: JSONValue, at location: RequestPath) throws(PluginError) -> JSONValue {
         guard let id = message["tool_call_id"]?.nonEmptyString else { throw .invalidRequest("\(location).tool_call_id is missing") }
         var block: JSONObject = ["type": "tool_result", "tool_use_id": .string(ToolIDs.upstreamAnthropicID(fromClient: id))]
         switch message["content"] {
@@ -168,7 +168,8 @@ extension OpenAIToAnthropicRequest {
             for (index, part) in parts.enumerated() {
                 switch part["type"]?.stringValue {
                 case "text": if let text = part["text"]?.nonEmptyString { blocks.append(["type": "text", "text": .string(text)]) }
-                case "image_url": blocks.append(try MediaParts.anthropicImageBlock(fromOpenAI: part, at: "\(location).content[\(index)]"))
+                case "image_url":
+                    blocks.append(try MediaParts.anthropicImageBlock(fromOpenAI: part, at: location.member("content")[index]))
                 default: throw .invalidRequest("\(location).content[\(index)] must be a text part")
                 }
             }

@@ -131,10 +131,10 @@ struct OpenAIToAnthropicRequest {
             guard type == "function", let function = tool["function"] else {
                 throw .invalidRequest("tools[\(index)]: tools of type '\(type)' cannot be used with Anthropic models")
             }
-            tools.append(try anthropicTool(function, at: "tools[\(index)].function"))
+            tools.append(try anthropicTool(function, at: RequestPath("tools")[index].member("function")))
         }
         for (index, function) in (request["functions"]?.elements ?? []).enumerated() {
-            tools.append(try anthropicTool(function, at: "functions[\(index)]"))
+            tools.append(try anthropicTool(function, at: RequestPath("functions")[index]))
         }
         let choice = request["tool_choice"] ?? request["function_call"]
         guard !tools.isEmpty else {
@@ -162,7 +162,7 @@ struct OpenAIToAnthropicRequest {
     }
 
     /// One Anthropic tool for an OpenAI function definition.
-    private mutating func anthropicTool(_ function: JSONValue, at location: String) throws(PluginError) -> JSONValue {
+    private mutating func anthropicTool(_ function: JSONValue, at location: RequestPath) throws(PluginError) -> JSONValue {
         guard let name = function["name"]?.nonEmptyString else { throw .invalidRequest("\(location).name is missing") }
         var schema: JSONObject
         switch function["parameters"] {
