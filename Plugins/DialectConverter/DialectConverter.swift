@@ -77,13 +77,13 @@ final class DialectConverter: SwiftPlugin {
             var converter = AnthropicToOpenAIRequest(options: options, upstreamModel: arguments.model, isStream: arguments.isStream)
             let converted = try converter.convert(try Self.requestObject(arguments.body))
             converter.notes.log(to: host, op: op.rawValue)
-            host.emit(stream, data: JSONValue.object(converted).serialized())
+            host.emit(stream, bytes: JSONValue.object(converted).serializedBytes())
             return nil
         case .requestOpenAIToAnthropic:
             var converter = OpenAIToAnthropicRequest(options: options, upstreamModel: arguments.model, isStream: arguments.isStream)
             let converted = try converter.convert(try Self.requestObject(arguments.body))
             converter.notes.log(to: host, op: op.rawValue)
-            host.emit(stream, data: JSONValue.object(converted).serialized())
+            host.emit(stream, bytes: JSONValue.object(converted).serializedBytes())
             return nil
         case .responseOpenAIToAnthropic:
             let client = ClientRequestInfo(body: arguments.body, exchangeID: arguments.exchangeID)

@@ -77,7 +77,7 @@ final class ResponseConversionStream: PluginStream {
         case .whole, .awaitingHead:
             guard !emittedBody else { return }
             emittedBody = true
-            try emit(try convertWhole(data), on: stream)
+            try emitWhole(try convertWhole(data), on: stream)
         case .error(let status):
             guard !emittedBody else { return }
             emittedBody = true
@@ -107,8 +107,8 @@ final class ResponseConversionStream: PluginStream {
         }
     }
 
-    /// A whole upstream body in the client's dialect: one event, or the events of a stream when the client wants one.
-    private func convertWhole(_ data: UnsafeRawBufferPointer) throws(PluginError) -> [ClientEvent] {
+    /// A whole upstream body in the client's dialect.
+    private func convertWhole(_ data: UnsafeRawBufferPointer) throws(PluginError) -> JSONValue {
         let upstream: JSONValue
         do {
             upstream = try JSONValue(parsing: data)
@@ -120,14 +120,21 @@ final class ResponseConversionStream: PluginStream {
             if upstream["usage"] == nil {
                 host.log(Int32(LESSLLM_LOG_WARNING), "the upstream reported no usage; the client got estimated token counts")
             }
-            let message = try OpenAIToAnthropicResponse.convert(upstream, client: client)
-            return clientWantsStream ? StreamReplay.anthropicEvents(for: message) : [ClientEvent(type: "", data: message.serialized())]
+            return try OpenAIToAnthropicResponse.convert(upstream, client: client)
         case .anthropicToOpenAI:
-            let completion = try AnthropicToOpenAIResponse.convert(upstream, client: client)
-            return clientWantsStream
-                ? StreamReplay.openAIChunks(for: completion, includeUsage: client.includeUsage)
-                : [ClientEvent(type: "", data: completion.serialized())]
+            return try AnthropicToOpenAIResponse.convert(upstream, client: client)
         }
+    }
+
+    /// Sends a converted whole body: as one event (its bytes as serialised, no `String` made of them), or replayed as
+    /// the events of a stream when the client asked for one.
+    private func emitWhole(_ converted: JSONValue, on stream: OpaquePointer?) throws(PluginError) {
+        guard !clientWantsStream else {
+            return try emit(direction.clientIsAnthropic
+                ? StreamReplay.anthropicEvents(for: converted)
+                : StreamReplay.openAIChunks(for: converted, includeUsage: client.includeUsage), on: stream)
+        }
+        if host.emit(stream, bytes: converted.serializedBytes()) == LESSLLM_E_CANCELLED { throw Self.cancelled }
     }
 
     private func errorBody(status: Int32, data: [UInt8]) -> String {

@@ -38,6 +38,17 @@ public struct PluginHost: @unchecked Sendable {
         }
     }
 
+    /// Sends one event downstream whose data is UTF-8 bytes already (serialised JSON: no `String` made of it).
+    @discardableResult
+    public func emit(_ stream: OpaquePointer?, type: String = "", bytes: [UInt8]) -> lessllm_status {
+        withBorrowedBytes(type) { typeBytes in
+            withBorrowedBytes(bytes) { dataBytes in
+                var event = lessllm_event.make(type: typeBytes, data: dataBytes, raw: .empty)
+                return table.pointee.emit(stream, &event)
+            }
+        }
+    }
+
     /// Passes an event received from the host on unchanged (passthrough).
     @discardableResult
     public func emit(_ stream: OpaquePointer?, event: UnsafePointer<lessllm_event>) -> lessllm_status {
