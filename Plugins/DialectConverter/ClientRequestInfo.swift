@@ -32,8 +32,8 @@ struct ClientRequestInfo {
     /// `chatcmpl-<exchange id>`.
     var openAICompletionID: String { "chatcmpl-" + exchangeID }
 
-    /// Reads the client's request body; a body that does not scan (the host validated it, so this is unexpected)
-    /// just leaves the defaults.
+    /// Reads the client's request body. The host validated it (a JSON object) before routing, so its members are
+    /// found by their boundaries alone, not checked again; a body that does not walk just leaves the defaults.
     init(body: UnsafeRawBufferPointer, exchangeID: String) {
         self.exchangeID = exchangeID
         created = Self.unixSeconds(ofExchangeID: exchangeID) ?? Self.now()
@@ -41,7 +41,7 @@ struct ClientRequestInfo {
         var includeUsage = false
         var stopSequences: [String] = []
         var contentRanges: [Range<Int>] = []
-        let members = (try? JSONScanner.topLevelMembers(in: body)) ?? []
+        let members = (try? JSONScanner.membersOfValidatedObject(in: body)) ?? []
         for member in members {
             let slice = UnsafeRawBufferPointer(rebasing: body[member.valueRange])
             switch member.key {

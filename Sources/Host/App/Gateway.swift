@@ -127,6 +127,7 @@ final class Gateway: Sendable {
         try ClientRequest.checkContentType(request.head.headers)
         let bytes = trace.requestBody
         let parsed = try ClientRequest.parse(bytes)
+        trace.requestBodyIsValidJSON = true
         trace.requestedModel = parsed.model
         trace.stream = parsed.stream
         guard let route = router.resolve(parsed.model) else { throw .modelNotFound(parsed.model) }

@@ -14,6 +14,9 @@ final class ExchangeTrace: @unchecked Sendable {
     let userAgent: String
     let requestHeaders: [(String, String)]
     let requestBody: [UInt8]
+    /// Set once the gateway has validated the body as a JSON object (`ClientRequest.parse`): the record then embeds
+    /// it without checking it again. (Not kept in the journal: a replayed trace is checked again.)
+    var requestBodyIsValidJSON = false
     let clientDialect: Dialect?
     var stream = false
 

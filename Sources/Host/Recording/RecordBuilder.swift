@@ -83,7 +83,9 @@ struct RecordBuilder: Sendable {
         record.member("cost", field: LESSLLM_RECORD_COST) {
             if let cost { Self.write(cost, to: &$0) } else { $0.json.null() }
         }
-        record.member("request", field: LESSLLM_RECORD_REQUEST) { Self.write(body: trace.requestBody, to: &$0.json) }
+        record.member("request", field: LESSLLM_RECORD_REQUEST) {
+            Self.write(body: trace.requestBody, to: &$0.json, isValidJSON: trace.requestBodyIsValidJSON)
+        }
         record.member("upstream_request", field: LESSLLM_RECORD_UPSTREAM_REQUEST) {
             if let upstream = trace.upstreamRequestBody, upstream != trace.requestBody {
                 Self.write(body: upstream, to: &$0.json)
@@ -96,9 +98,10 @@ struct RecordBuilder: Sendable {
         return record
     }
 
-    /// A request body: its own bytes when they are valid JSON, else the body as a JSON string.
-    private static func write(body: [UInt8], to json: inout JSONTextWriter) {
-        if !body.isEmpty, (try? JSONScanner.validate(body)) != nil {
+    /// A request body: its own bytes when they are valid JSON (checked here unless the gateway did already), else the
+    /// body as a JSON string.
+    private static func write(body: [UInt8], to json: inout JSONTextWriter, isValidJSON: Bool = false) {
+        if isValidJSON || (!body.isEmpty && (try? JSONScanner.validate(body)) != nil) {
             json.json(body)
         } else {
             json.string(String(decoding: body, as: UTF8.self))

@@ -159,7 +159,8 @@ typedef struct lessllm_event {
  *     "response:openai.chat->anthropic.messages", "sink:log", "sink:query".
  *   - body: provider: the request body to send, already in the provider's dialect with `model` set to the upstream
  *     model; request converter: the request to convert; response converter: the client's original request (for
- *     context such as `stream_options`); sink:log: a JSON array of exchange records; sink:query: the query JSON.
+ *     context such as `stream_options`; the host has validated it as a JSON object); sink:log: a JSON array of
+ *     exchange records; sink:query: the query JSON.
  *   - model: the upstream model name chosen by the route (empty for sinks).
  *   - headers: the client's request headers, with credentials (authorization, x-api-key, cookies…) removed.
  *   - exchange_id: the unique, time-ordered id of this exchange (empty for sinks).

@@ -160,6 +160,28 @@ struct RecordBuilderTests {
         #expect(record("upstream says no")["response"] == "upstream says no")
     }
 
+    @Test("a request body goes into the record as sent when it is JSON (checked here unless the gateway checked it at intake), as text when not")
+    func requestBodies() throws {
+        func recorded(_ body: String, validatedAtIntake: Bool) -> (text: String, request: JSONValue?) {
+            let trace = ExchangeTrace(
+                id: "01TESTTRACE000000000000001", receivedAt: 1_000, wallMillis: 1_795_629_919_123, method: "POST",
+                path: "/v1/chat/completions", clientIP: "10.0.0.7", userAgent: "curl/8", requestHeaders: [],
+                requestBody: Array(body.utf8), clientDialect: .openAIChat)
+            trace.requestBodyIsValidJSON = validatedAtIntake
+            trace.finishedAt = 2_000
+            let text = String(decoding: Self.builder.recordText(trace).bytes, as: UTF8.self)
+            return (text, (try? JSONValue(parsing: text))?["request"])
+        }
+        let body = #" {"model":"m","messages":[{"role":"user","content":"é \"q\" \u00e9"}]}"# + "\n"
+        for validated in [true, false] {
+            let (text, request) = recorded(body, validatedAtIntake: validated)
+            #expect(text.contains(#""request":"# + body), "validated at intake: \(validated)")
+            #expect(request == (try JSONValue(parsing: body)))
+        }
+        #expect(recorded(#"{"model": oops}"#, validatedAtIntake: false).request == .string(#"{"model": oops}"#))
+        #expect(recorded("", validatedAtIntake: false).request == .string(""))
+    }
+
     @Test("outcomes: cancelled, timeout, truncated, upstream error, rejected")
     func outcomes() {
         let cancelled = Self.openAIStreamTrace(events: Array(Self.openAIChunks.prefix(3)))
