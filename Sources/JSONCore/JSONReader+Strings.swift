@@ -42,8 +42,7 @@ extension JSONReader {
     }
 
     /// Where the plain run starting at `position` ends: the first quote, backslash, control character or non-ASCII
-    /// byte at or after it, found 8 bytes at a time — or, when none is found, where fewer than 8 bytes remain (the
-    /// caller looks at those one by one).
+    /// byte at or after it, found 8 bytes at a time; `bytes.count` when there is none.
     @inline(__always)
     static func endOfPlainRun(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
         var position = start
@@ -54,7 +53,17 @@ extension JSONReader {
             if attention != 0 { return position &+ attention.trailingZeroBitCount &>> 3 }
             position &+= 8
         }
-        return position
+        guard position < bytes.count else { return position }
+        // Fewer than 8 bytes left (every string the writer escapes ends so): one word of them, padded above with a
+        // plain letter, which never needs attention and never borrows, so any flag is a real byte's.
+        var word: UInt64 = 0x4141_4141_4141_4141
+        var shift: UInt64 = 0
+        for index in position..<bytes.count {
+            word = word & ~(0xFF &<< shift) | UInt64(bytes[index]) &<< shift
+            shift &+= 8
+        }
+        let attention = attentionMask(word)
+        return attention != 0 ? position &+ attention.trailingZeroBitCount &>> 3 : bytes.count
     }
 
     /// Non-zero when the 8 bytes of `word` hold a quote, a backslash, a control character or a non-ASCII byte; its

@@ -21,6 +21,44 @@ struct JSONSerializationTests {
         #expect(try JSONValue(parsing: literal) == .string(plain))
     }
 
+    @Test("short strings: each kind of byte that needs attention at each position of the last, partial word",
+          arguments: 0..<16)
+    func shortStrings(_ length: Int) throws {
+        func naive(_ text: String) -> String {
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\u{01}": out += "\\u0001"
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        let plain = String(repeating: "k", count: length)
+        #expect(JSONString.quoted(plain) == "\"" + plain + "\"")
+        for special in ["\"", "\\", "\n", "\u{01}", "é"] where length > 0 {
+            for position in 0..<length {
+                var characters = Array(plain)
+                characters[position] = Character(special)
+                let text = String(characters)
+                #expect(JSONString.quoted(text) == naive(text), "\(length) \(position) \(special.debugDescription)")
+                #expect(try JSONValue(parsing: JSONString.quoted(text)) == .string(text))
+            }
+        }
+        // An ill-formed byte in the tail is repaired where it stands.
+        var bytes = Array(plain.utf8) + [0xFF]
+        var output: [UInt8] = []
+        bytes.withUnsafeBytes { JSONString.encode(utf8: $0, into: &output) }
+        #expect(String(decoding: output, as: UTF8.self) == "\"" + plain + "\u{FFFD}\"")
+        bytes = [0xFF] + Array(plain.utf8)
+        output = []
+        bytes.withUnsafeBytes { JSONString.encode(utf8: $0, into: &output) }
+        #expect(String(decoding: output, as: UTF8.self) == "\"\u{FFFD}" + plain + "\"")
+    }
+
     @Test("raw UTF-8 bytes are encoded with ill-formed sequences replaced by U+FFFD")
     func encodeRawBytes() {
         var output: [UInt8] = Array("x=".utf8)
