@@ -65,7 +65,7 @@ struct ClientRequestInfo {
 
     /// The millisecond timestamp in a ULID's first 10 base-32 digits, as Unix seconds; nil when it is not one.
     static func unixSeconds(ofExchangeID id: String) -> Int? {
-        let digits = Array(id.utf8.prefix(10))
+        let digits = id.utf8.prefix(10)
         guard digits.count == 10 else { return nil }
         var millis: UInt64 = 0
         for digit in digits {
