@@ -30,22 +30,19 @@ public struct PluginHost: @unchecked Sendable {
     /// Sends one event downstream; `raw` (when not empty) is written unchanged.
     @discardableResult
     public func emit(_ stream: OpaquePointer?, type: String = "", data: String) -> lessllm_status {
-        withBorrowedBytes(type) { typeBytes in
-            withBorrowedBytes(data) { dataBytes in
-                var event = lessllm_event.make(type: typeBytes, data: dataBytes, raw: .empty)
-                return table.pointee.emit(stream, &event)
-            }
-        }
+        withBorrowedBytes(data) { emit(stream, type: type, borrowedData: $0) }
     }
 
     /// Sends one event downstream whose data is UTF-8 bytes already (serialised JSON: no `String` made of it).
     @discardableResult
     public func emit(_ stream: OpaquePointer?, type: String = "", bytes: [UInt8]) -> lessllm_status {
+        withBorrowedBytes(bytes) { emit(stream, type: type, borrowedData: $0) }
+    }
+
+    private func emit(_ stream: OpaquePointer?, type: String, borrowedData data: lessllm_bytes) -> lessllm_status {
         withBorrowedBytes(type) { typeBytes in
-            withBorrowedBytes(bytes) { dataBytes in
-                var event = lessllm_event.make(type: typeBytes, data: dataBytes, raw: .empty)
-                return table.pointee.emit(stream, &event)
-            }
+            var event = lessllm_event.make(type: typeBytes, data: data, raw: .empty)
+            return table.pointee.emit(stream, &event)
         }
     }
 
