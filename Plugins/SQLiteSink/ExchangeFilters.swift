@@ -75,8 +75,11 @@ struct ExchangeFilters: Equatable {
         if let search {
             let pattern = SQLiteValue.text("%" + Self.likeEscaped(Self.jsonEscaped(search)) + "%")
             let columns = ["request_json", "upstream_request_json", "response_json", "error_json"]
-            conditions.append("(" + columns.map { "\($0) LIKE ? ESCAPE '\\'" }.joined(separator: " OR ") + ")")
-            values.append(contentsOf: columns.map { _ in pattern })
+            // Each part is text of the whole record, so a record without the text is skipped before its parts are
+            // read out of it (the view's columns parse the record of every row stored since schema version 3).
+            conditions.append("record_json LIKE ? ESCAPE '\\' AND ("
+                + columns.map { "\($0) LIKE ? ESCAPE '\\'" }.joined(separator: " OR ") + ")")
+            values.append(contentsOf: [pattern] + columns.map { _ in pattern })
         }
         return (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "), values)
     }

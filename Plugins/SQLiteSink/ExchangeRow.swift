@@ -10,10 +10,10 @@ import PluginKit
 struct ExchangeRow {
     /// The exchange id (the primary key).
     let id: String
-    /// The scalar columns, in `ExchangeSchema.columns` order.
+    /// The scalar columns, in `ExchangeSchema.storedColumns` order.
     let values: [SQLiteValue]
-    /// The JSON text columns that follow them (`request_json` … `record_json`), as ranges of `batch`; nil is NULL.
-    let jsonParts: [Range<Int>?]
+    /// The whole record (the column `record_json`, which follows them), as a range of `batch`.
+    let record: Range<Int>
     /// The batch the record came from (shared by every row of it, not copied).
     let batch: [UInt8]
 
@@ -65,28 +65,23 @@ struct ExchangeRow {
             .real(try record.number(LESSLLM_RECORD_OUTPUT_TOKENS_PER_SECOND)),
             .text(try record.string(LESSLLM_RECORD_ERROR_MESSAGE)),
         ]
-        jsonParts = [
-            record.json(LESSLLM_RECORD_REQUEST), record.json(LESSLLM_RECORD_UPSTREAM_REQUEST),
-            record.json(LESSLLM_RECORD_RESPONSE), record.json(LESSLLM_RECORD_HTTP), record.json(LESSLLM_RECORD_TIMING),
-            record.json(LESSLLM_RECORD_USAGE), record.json(LESSLLM_RECORD_COST), record.json(LESSLLM_RECORD_RAW_EVENTS),
-            record.json(LESSLLM_RECORD_ERROR), record.json(LESSLLM_RECORD_WHOLE),
-        ]
-        assert(values.count + jsonParts.count == ExchangeSchema.columns.count)
+        guard let whole = record.json(LESSLLM_RECORD_WHOLE) else {
+            throw record.problem("the index does not say where the record itself lies")
+        }
+        self.record = whole
+        assert(values.count + 1 == ExchangeSchema.storedColumns.count)
     }
 
     /// Binds the row to the insert statement of `ExchangeSchema.insertSQL`.
     func bind(to statement: SQLiteStatement) throws(SQLiteError) {
         try statement.bind(values)
         let failure = batch.withUnsafeBytes { bytes -> SQLiteError? in
-            for (offset, part) in jsonParts.enumerated() {
-                do throws(SQLiteError) {
-                    try statement.bindText(part.map { UnsafeRawBufferPointer(rebasing: bytes[$0]) },
-                                           at: Int32(values.count + offset + 1))
-                } catch {
-                    return error
-                }
+            do throws(SQLiteError) {
+                try statement.bindText(UnsafeRawBufferPointer(rebasing: bytes[record]), at: Int32(values.count + 1))
+                return nil
+            } catch {
+                return error
             }
-            return nil
         }
         if let failure { throw failure }
     }

@@ -78,24 +78,57 @@ enum ExchangeSchema {
             CREATE INDEX exchanges_by_provider ON exchanges (provider, started_at_ms);
             CREATE INDEX exchanges_by_outcome ON exchanges (outcome, started_at_ms);
             """),
+        Migration(version: 3, summary: "each record stored once: the JSON columns become a view of record_json",
+                  sql: """
+            -- The JSON parts were stored beside the whole record that holds them, so every record took twice its
+            -- size on disk. Rows keep living in the renamed table (with its indexes); rows stored from now on
+            -- leave the part columns NULL, and the view `exchanges` reads each part from the row when it has one (a
+            -- row stored before this migration) and from its record otherwise. Nothing is rewritten.
+            ALTER TABLE exchanges RENAME TO exchange_rows;
+            CREATE VIEW exchanges AS SELECT
+                id, started_at_ms, client_dialect, provider, upstream_dialect, requested_model, upstream_model,
+                converted, stream, outcome, status, upstream_status, method, path, client_ip, user_agent,
+                request_bytes, response_bytes, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
+                reasoning_tokens, tokens_estimated, cost_total, cache_savings, cache_hit_ratio, upstream_ttfb_ms,
+                ttft_ms, tpot_ms, total_ms, gateway_overhead_ms, output_tokens_per_second, error_message,
+                coalesce(request_json, nullif(record_json -> '$.request', 'null')) AS request_json,
+                coalesce(upstream_request_json, nullif(record_json -> '$.upstream_request', 'null'))
+                    AS upstream_request_json,
+                coalesce(response_json, nullif(record_json -> '$.response', 'null')) AS response_json,
+                coalesce(http_json, nullif(record_json -> '$.http', 'null')) AS http_json,
+                coalesce(timing_json, nullif(record_json -> '$.timing', 'null')) AS timing_json,
+                coalesce(usage_json, nullif(record_json -> '$.usage', 'null')) AS usage_json,
+                coalesce(cost_json, nullif(record_json -> '$.cost', 'null')) AS cost_json,
+                coalesce(raw_events_json, nullif(record_json -> '$.raw_events', 'null')) AS raw_events_json,
+                coalesce(error_json, nullif(record_json -> '$.error', 'null')) AS error_json,
+                record_json
+            FROM exchange_rows;
+            -- A view cannot be changed; these say so, and where the rows are, to whatever tries.
+            CREATE TRIGGER exchanges_insert INSTEAD OF INSERT ON exchanges
+                BEGIN SELECT raise(ABORT, 'exchanges is a read-only view: rows are stored in exchange_rows'); END;
+            CREATE TRIGGER exchanges_update INSTEAD OF UPDATE ON exchanges
+                BEGIN SELECT raise(ABORT, 'exchanges is a read-only view: rows are stored in exchange_rows'); END;
+            CREATE TRIGGER exchanges_delete INSTEAD OF DELETE ON exchanges
+                BEGIN SELECT raise(ABORT, 'exchanges is a read-only view: rows are stored in exchange_rows'); END;
+            """),
     ]
 
     /// The version a database has once every migration ran.
     static var currentVersion: Int { migrations.count }
 
-    /// The columns `sink:log` writes: `ExchangeRow.values`, then `ExchangeRow.jsonParts`.
-    static let columns = [
+    /// The columns `sink:log` writes into `exchange_rows`: `ExchangeRow.values`, then the whole record. The JSON
+    /// part columns stay NULL: the view `exchanges` reads them from `record_json`.
+    static let storedColumns = [
         "id", "started_at_ms", "client_dialect", "provider", "upstream_dialect", "requested_model", "upstream_model",
         "converted", "stream", "outcome", "status", "upstream_status", "method", "path", "client_ip", "user_agent",
         "request_bytes", "response_bytes", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
         "reasoning_tokens", "tokens_estimated", "cost_total", "cache_savings", "cache_hit_ratio", "upstream_ttfb_ms",
         "ttft_ms", "tpot_ms", "total_ms", "gateway_overhead_ms", "output_tokens_per_second", "error_message",
-        "request_json", "upstream_request_json", "response_json", "http_json", "timing_json", "usage_json",
-        "cost_json", "raw_events_json", "error_json", "record_json",
+        "record_json",
     ]
 
     /// Inserts one record; a record whose id is already stored is skipped (replays are idempotent), while any
     /// other constraint failure still fails the batch.
-    static let insertSQL = "INSERT INTO exchanges (" + columns.joined(separator: ", ") + ") VALUES ("
-        + columns.indices.map { "?\($0 + 1)" }.joined(separator: ", ") + ") ON CONFLICT (id) DO NOTHING"
+    static let insertSQL = "INSERT INTO exchange_rows (" + storedColumns.joined(separator: ", ") + ") VALUES ("
+        + storedColumns.indices.map { "?\($0 + 1)" }.joined(separator: ", ") + ") ON CONFLICT (id) DO NOTHING"
 }

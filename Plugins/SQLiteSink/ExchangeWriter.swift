@@ -33,6 +33,11 @@ final class ExchangeWriter {
             throw failure(error.message)
         }
         try Self.refuseNewer(previousVersion, path: path)
+        // The view `exchanges` (schema version 3) reads the record's parts with the `->` operator.
+        guard sqlite3_libversion_number() >= 3_038_000 else {
+            throw failure("the SQLite library is \(String(cString: sqlite3_libversion())); the SQLite sink needs 3.38 "
+                + "or later (JSON operators)")
+        }
         let mode: String?
         do throws(SQLiteError) {
             mode = try connection.text("PRAGMA journal_mode = WAL")

@@ -26,7 +26,7 @@ final class SQLiteSink: SwiftPlugin {
     static let metadata = PluginMetadata(
         id: "dev.lessllm.sink.sqlite",
         name: "SQLite log sink",
-        version: "0.2.0",
+        version: "0.3.0",
         description: "Stores exchanges in SQLite " + String(cString: sqlite3_libversion()) + " and answers queries",
         kinds: UInt32(LESSLLM_KIND_SINK),
         ops: ["sink:log", "sink:query"])

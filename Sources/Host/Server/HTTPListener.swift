@@ -24,6 +24,10 @@ final class HTTPListener: Sendable {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // Up to 64 connections accepted per wake-up (NIO's default is 4): the listening socket's loop also relays,
+            // and when a burst of new connections meets a busy loop, 4 per turn of the loop let the accept queue fill
+            // (measured: 1,024 waiting during a 10,000-stream ramp) while the clients' clocks already run.
+            .serverChannelOption(.maxMessagesPerRead, value: 64)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // Set here, synchronously: as `childChannelOption`s NIO applies each through a chain of futures,

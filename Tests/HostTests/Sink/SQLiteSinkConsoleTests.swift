@@ -40,9 +40,9 @@ struct SQLiteSinkConsoleTests {
         // Reading PRAGMAs work, as statements and as table-valued functions.
         let info = try sql(sink, "PRAGMA table_info(exchanges)")
         #expect(info["rows"]?.arrayValue?.count == 44)
-        let viaFunction = try sql(sink, "SELECT name FROM pragma_table_info('exchanges') WHERE pk = 1")
+        let viaFunction = try sql(sink, "SELECT name FROM pragma_table_info('exchange_rows') WHERE pk = 1")
         #expect(viaFunction["rows"] == [["id"]])
-        #expect(try sql(sink, "PRAGMA user_version")["rows"] == [[2]])
+        #expect(try sql(sink, "PRAGMA user_version")["rows"] == [[3]])
         #expect(try sql(sink, "select 1; -- a trailing comment\n ;  ")["rows"] == [[1]])
     }
 
@@ -79,14 +79,19 @@ struct SQLiteSinkConsoleTests {
     @Test("writes and statements that change the connection are refused, and nothing changes",
           arguments: [
             ("INSERT INTO exchanges (id, started_at_ms, record_json) VALUES ('x', 1, '{}')", "INSERT INTO exchanges"),
-            ("REPLACE INTO exchanges (id, started_at_ms, record_json) VALUES ('01S1', 1, '{}')", "INSERT INTO exchanges"),
+            ("INSERT INTO exchange_rows (id, started_at_ms, record_json) VALUES ('x', 1, '{}')", "INSERT INTO exchange_rows"),
+            ("REPLACE INTO exchange_rows (id, started_at_ms, record_json) VALUES ('01S1', 1, '{}')", "INSERT INTO exchange_rows"),
             ("UPDATE exchanges SET outcome = 'ok'", "UPDATE exchanges"),
+            ("UPDATE exchange_rows SET outcome = 'ok'", "UPDATE exchange_rows"),
             ("DELETE FROM exchanges", "DELETE FROM exchanges"),
-            ("WITH doomed AS (SELECT id FROM exchanges) DELETE FROM exchanges WHERE id IN doomed", "DELETE FROM exchanges"),
-            ("/* harmless? */ DROP TABLE exchanges", "DROP TABLE exchanges"),
+            ("DELETE FROM exchange_rows", "DELETE FROM exchange_rows"),
+            ("WITH doomed AS (SELECT id FROM exchanges) DELETE FROM exchange_rows WHERE id IN doomed", "DELETE FROM exchange_rows"),
+            ("/* harmless? */ DROP TABLE exchange_rows", "DROP TABLE exchange_rows"),
+            ("DROP TABLE exchanges", "DROP TABLE exchanges"),
+            ("DROP VIEW exchanges", "DROP VIEW exchanges"),
             ("CREATE TABLE notes (x)", "CREATE TABLE notes"),
             ("CREATE TEMP VIEW v AS SELECT 1", "CREATE VIEW v"),
-            ("ALTER TABLE exchanges ADD COLUMN y", "ALTER TABLE"),
+            ("ALTER TABLE exchange_rows ADD COLUMN y", "ALTER TABLE"),
             ("ATTACH DATABASE '/tmp/lessllm-other.db' AS other", "ATTACH"),
             ("BEGIN", "BEGIN (transactions)"),
             ("SAVEPOINT s", "SAVEPOINT"),
@@ -103,11 +108,30 @@ struct SQLiteSinkConsoleTests {
         let failure = try sink.failure(#"{"kind":"sql","sql":\#(JSONString.quoted(statement))}"#)
         #expect(failure.status == LESSLLM_E_INVALID_REQUEST)
         #expect(failure.message == "the SQL console is read-only: \(what) is not allowed")
+        try Self.expectUnchanged(sink)
+    }
+
+    @Test("the view `exchanges` refuses changes from any connection, naming the table that holds the rows")
+    func viewRefusesChanges() throws {
+        let sink = try Self.fixture()
         let file = try sink.file()
-        #expect(try file.value("SELECT count(*) FROM exchanges") == .integer(3))
-        #expect(try file.value("SELECT count(*) FROM sqlite_master") == .integer(7))
-        #expect(try file.value("PRAGMA user_version") == .integer(2))
-        #expect(try file.value("PRAGMA journal_mode") == .text("wal"))
+        for statement in ["INSERT INTO exchanges (id, started_at_ms, record_json) VALUES ('x', 1, '{}')",
+                          "UPDATE exchanges SET outcome = 'ok'", "DELETE FROM exchanges"] {
+            let failure = #expect(throws: SQLiteFile.Failure.self, "\(statement)") { try file.rows(statement) }
+            #expect(failure?.description == "exchanges is a read-only view: rows are stored in exchange_rows in \(statement)")
+        }
+        #expect(throws: SQLiteFile.Failure.self) { try file.rows("ALTER TABLE exchanges ADD COLUMN y") }
+        try Self.expectUnchanged(sink)
+    }
+
+    /// The fixture's file as it was made: three rows, the schema (a table, six indexes, the view and its three
+    /// triggers), the version.
+    static func expectUnchanged(_ sink: SinkFixture, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let file = try sink.file()
+        #expect(try file.value("SELECT count(*) FROM exchanges") == .integer(3), sourceLocation: sourceLocation)
+        #expect(try file.value("SELECT count(*) FROM sqlite_master") == .integer(11), sourceLocation: sourceLocation)
+        #expect(try file.value("PRAGMA user_version") == .integer(3), sourceLocation: sourceLocation)
+        #expect(try file.value("PRAGMA journal_mode") == .text("wal"), sourceLocation: sourceLocation)
     }
 
     @Test("VACUUM (also VACUUM INTO another file) is refused as a non-SELECT statement")

@@ -75,6 +75,40 @@ struct SQLiteSinkStorageTests {
         #expect(failed["type"] == .text("api_error"))
     }
 
+    @Test("each record is stored once: the view gives every JSON part byte for byte as the record holds it")
+    func storesRecordOnce() throws {
+        let sink = try SinkFixture()
+        var record = TestRecord(id: "01ONCE", startedAtMs: baseTimeMs)
+        record.prompt = "na\u{EF}ve \"quoted\" back\\slash \u{1F600} tab\tline\nbreak \u{1} </script>"
+        record.answer = "1.5e-7 is small; \u{2028} is a separator"
+        record.errorMessage = "upstream said \"no\""
+        record.cost = 0.000000123
+        #expect(try sink.log([record]) == ["stored": 1, "skipped": 0])
+
+        let file = try sink.file()
+        let parts = ["request_json", "upstream_request_json", "response_json", "http_json", "timing_json",
+                     "usage_json", "cost_json", "raw_events_json", "error_json"]
+        let stored = try file.row("SELECT " + parts.joined(separator: ", ") + ", record_json FROM exchange_rows")
+        for column in parts {
+            #expect(stored[column] == .null, "\(column) is stored beside the record")
+        }
+        let json = record.json
+        let whole = json.serialized()
+        #expect(stored["record_json"] == .text(whole))
+        let view = try file.row("SELECT " + parts.joined(separator: ", ") + " FROM exchanges WHERE id = '01ONCE'")
+        for column in parts {
+            let part = json[String(column.dropLast("_json".count))]!
+            if part == .null {
+                #expect(view[column] == .null, "column \(column)")
+            } else {
+                // The very text of the part inside the record: the record is written compactly, and the view's
+                // reading of it (SQLite's `->`) gives back what it read.
+                #expect(view[column] == .text(part.serialized()), "column \(column)")
+                #expect(whole.contains(part.serialized()), "column \(column)")
+            }
+        }
+    }
+
     @Test("a replayed record is never stored twice, across batches and within one")
     func idempotent() throws {
         let sink = try SinkFixture()
@@ -140,7 +174,7 @@ struct SQLiteSinkStorageTests {
         try sink.log([TestRecord(id: "01BEFORE", startedAtMs: baseTimeMs)])
         // A trigger that fails the insert of one particular record, after others of its batch went in.
         try sink.file().rows("""
-            CREATE TRIGGER refuse_poison BEFORE INSERT ON exchanges WHEN NEW.id = '01POISON'
+            CREATE TRIGGER refuse_poison BEFORE INSERT ON exchange_rows WHEN NEW.id = '01POISON'
             BEGIN SELECT RAISE(ABORT, 'poisoned record'); END
             """)
         let batch = TestRecord.batch([
