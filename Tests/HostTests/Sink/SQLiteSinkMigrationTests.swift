@@ -22,6 +22,7 @@ struct SQLiteSinkMigrationTests {
         let file = try sink.file()
         #expect(try file.value("PRAGMA user_version") == Self.currentVersion)
         #expect(try indexNames(file) == Self.indexes)
+        #expect(try file.value("PRAGMA page_size") == .integer(16384))
         // The list and aggregate queries read the covering time index, not the rows with their bodies.
         let plan = try file.rows("""
             EXPLAIN QUERY PLAN SELECT outcome, input_tokens, cost_total, ttft_ms, total_ms, tpot_ms FROM exchanges
@@ -54,11 +55,17 @@ struct SQLiteSinkMigrationTests {
             try file.rows("DROP INDEX \(index)")
         }
         try file.rows("PRAGMA user_version = 1")
+        // With the page size of the files of those versions (SQLite's default).
+        try file.rows("PRAGMA journal_mode = DELETE")
+        try file.rows("PRAGMA page_size = 4096")
+        try file.rows("VACUUM")
+        #expect(try file.value("PRAGMA page_size") == .integer(4096))
         #expect(try indexNames(file) == ["exchanges_by_time"])
 
         let sink = try SinkFixture.harness(path: path)
         #expect(try file.value("PRAGMA user_version") == Self.currentVersion)
         #expect(try indexNames(file) == Self.indexes)
+        #expect(try file.value("PRAGMA page_size") == .integer(4096))  // a file with content keeps its pages
         let (_, output, _) = sink.open(op: "sink:query", body: #"{"kind":"get","id":"01OLD"}"#)
         #expect(try JSONValue(parsing: output.body)["record"]?["id"] == "01OLD")
         let new = TestRecord(id: "01NEW", startedAtMs: baseTimeMs + 1)
