@@ -40,11 +40,13 @@ final class ExchangeWriter {
         }
         let mode: String?
         do throws(SQLiteError) {
-            // A new file gets 16 KB pages (a file that has content keeps its own; SQLite ignores this then). A
-            // record of a few KB filled a 4 KB page alone; at 16 KB, pages hold several rows, and a batch writes
-            // and checkpoints fewer pages: 2.7 against 4.4 KB of file per short exchange, and −7 to −17 % of the
-            // gateway's CPU per request under load (BENCHMARKS.md).
-            if previousVersion == 0 { try connection.execute("PRAGMA page_size = 16384") }
+            // A new file gets 8 KB pages (a file that has content keeps its own: SQLite ignores this then). A short
+            // exchange's row (~2.3 KB) filled a 4 KB page alone; at 8 KB three share a page, and a batch writes and
+            // checkpoints fewer pages: 3.2 against 4.5 KB of file per short exchange, and about −8 % of the
+            // gateway's CPU per request (BENCHMARKS.md). 16 KB pages saved a little more under load, but a record
+            // stored on its own (a quiet gateway) writes every page it touches whole: seven 16 KB pages per record
+            // lengthened the recorder's bursts and the relay's p99 at concurrency 1.
+            if previousVersion == 0 { try connection.execute("PRAGMA page_size = 8192") }
             mode = try connection.text("PRAGMA journal_mode = WAL")
             try connection.execute("PRAGMA synchronous = NORMAL")
             // Keep the -wal file from staying large after a burst: truncate it back to 64 MiB at checkpoints.

@@ -22,7 +22,7 @@ struct SQLiteSinkMigrationTests {
         let file = try sink.file()
         #expect(try file.value("PRAGMA user_version") == Self.currentVersion)
         #expect(try indexNames(file) == Self.indexes)
-        #expect(try file.value("PRAGMA page_size") == .integer(16384))
+        #expect(try file.value("PRAGMA page_size") == .integer(8192))
         // The list and aggregate queries read the covering time index, not the rows with their bodies.
         let plan = try file.rows("""
             EXPLAIN QUERY PLAN SELECT outcome, input_tokens, cost_total, ttft_ms, total_ms, tpot_ms FROM exchanges
