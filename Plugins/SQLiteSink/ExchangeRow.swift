@@ -13,7 +13,7 @@ struct ExchangeRow {
     /// The scalar columns, in `ExchangeSchema.storedColumns` order.
     let values: [SQLiteValue]
     /// The whole record (the column `record_json`, which follows them), as a range of `batch`.
-    let record: Range<Int>
+    let wholeRecord: Range<Int>
     /// The batch the record came from (shared by every row of it, not copied).
     let batch: [UInt8]
 
@@ -68,7 +68,7 @@ struct ExchangeRow {
         guard let whole = record.json(LESSLLM_RECORD_WHOLE) else {
             throw record.problem("the index does not say where the record itself lies")
         }
-        self.record = whole
+        wholeRecord = whole
         assert(values.count + 1 == ExchangeSchema.storedColumns.count)
     }
 
@@ -77,7 +77,8 @@ struct ExchangeRow {
         try statement.bind(values)
         let failure = batch.withUnsafeBytes { bytes -> SQLiteError? in
             do throws(SQLiteError) {
-                try statement.bindText(UnsafeRawBufferPointer(rebasing: bytes[record]), at: Int32(values.count + 1))
+                try statement.bindText(UnsafeRawBufferPointer(rebasing: bytes[wholeRecord]),
+                                       at: Int32(values.count + 1))
                 return nil
             } catch {
                 return error
