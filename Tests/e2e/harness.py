@@ -38,8 +38,11 @@ def plugin_dir() -> Path:
 class Gateway:
     """One `lessllm server` process, configured from a dict (written as JSON, which is YAML)."""
 
-    def __init__(self, config: dict, workdir: Path, name: str = "gateway"):
+    def __init__(self, config: dict, workdir: Path, name: str = "gateway", binary: Path | None = None,
+                 command_prefix: list[str] | None = None):
         self.config = config
+        self.binary = binary or binary_path()
+        self.command_prefix = command_prefix or []  # e.g. a command that drops privileges, then runs the gateway
         self.workdir = workdir
         self.name = name
         self.config_path = workdir / f"{name}.yaml"
@@ -72,7 +75,8 @@ class Gateway:
         env = {k: v for k, v in os.environ.items() if k not in PROXY_ENV}
         env.setdefault("LESSLLM_LOG_LEVEL", "info")
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
-            self.proc = subprocess.Popen([str(binary_path()), "server", "--config", str(self.config_path)],
+            self.proc = subprocess.Popen([*self.command_prefix, str(self.binary), "server", "--config",
+                                          str(self.config_path)],
                                          stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env,
                                          cwd=self.workdir)
         deadline = time.monotonic() + timeout

@@ -478,7 +478,7 @@ let group = MultiThreadedEventLoopGroup(numberOfThreads: options.threads)
 let bootstrap = ServerBootstrap(group: group)
     .serverChannelOption(.backlog, value: 4096)
     .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-    .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+    .serverChannelOption(.tcpOption(.tcp_nodelay), value: 1)  // inherited by accepted sockets
     .childChannelOption(.maxMessagesPerRead, value: 16)
     .childChannelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {

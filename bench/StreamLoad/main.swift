@@ -645,7 +645,7 @@ func launch(group: MultiThreadedEventLoopGroup, options: Options, results: Resul
         let loop = group.next()
         loop.scheduleTask(deadline: started + .nanoseconds(delay)) {
             ClientBootstrap(group: loop)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .connectTimeout(.seconds(30))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {

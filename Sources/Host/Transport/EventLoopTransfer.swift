@@ -70,7 +70,7 @@ final class EventLoopTransfer: UpstreamTransfer {
         let key = target.poolKey
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(.nanoseconds(Int64(clamping: options.connectTimeout.nanoseconds)))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)  // NIO's default too; an event is sent at once
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // The connection writes requests and reads responses itself: one handler, no HTTP codec.
