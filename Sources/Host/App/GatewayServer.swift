@@ -39,7 +39,8 @@ public final class GatewayServer {
                               prices: prices, logger: logger)
         let proxy: HTTPListener
         do {
-            proxy = try HTTPListener.bind(host: config.listen.proxy.host, port: config.listen.proxy.port, group: group,
+            proxy = try HTTPListener.bind(name: "the proxy listener", host: config.listen.proxy.host,
+                                          port: config.listen.proxy.port, group: group, logger: logger,
                                           handlerOrdersRequests: true) {
                 ProxyHandler(gateway: gateway)
             }
@@ -61,7 +62,8 @@ public final class GatewayServer {
                 assets: DashboardAssets(executableDirectory: Executable.directory),
                 access: AdminAccess(token: config.listen.adminToken), pool: queryPool, info: dashboardInfo())
             do {
-                admin = try HTTPListener.bind(host: address.host, port: address.port, group: group) {
+                admin = try HTTPListener.bind(name: "the dashboard listener", host: address.host, port: address.port,
+                                              group: group, logger: logger) {
                     AdminHandler(api: api)
                 }
             } catch {

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -14,12 +15,14 @@ final class HTTPListener: Sendable {
     }
 
     /// Binds `host:port` and serves each connection with `makeHandler()`.
-    /// - Parameter handlerOrdersRequests: the handler answers pipelined and malformed requests in order itself;
-    ///   otherwise NIO's pipelining and error handlers do it in front of it.
+    /// - Parameters:
+    ///   - name: what the operator knows the listener as, in its log messages ("the proxy listener").
+    ///   - handlerOrdersRequests: the handler answers pipelined and malformed requests in order itself;
+    ///     otherwise NIO's pipelining and error handlers do it in front of it.
     /// - Throws: the bind error (address in use, permission denied…).
     static func bind(
-        host: String, port: Int, group: any EventLoopGroup, handlerOrdersRequests: Bool = false,
-        makeHandler: @escaping @Sendable () -> any ChannelHandler
+        name: String, host: String, port: Int, group: any EventLoopGroup, logger: Logger,
+        handlerOrdersRequests: Bool = false, makeHandler: @escaping @Sendable () -> any ChannelHandler
     ) throws -> HTTPListener {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
@@ -31,6 +34,12 @@ final class HTTPListener: Sendable {
             // and when a burst of new connections meets a busy loop, 4 per turn of the loop let the accept queue fill
             // (measured: 1,024 waiting during a 10,000-stream ramp) while the clients' clocks already run.
             .serverChannelOption(.maxMessagesPerRead, value: 64)
+            // Out of descriptors, accepting pauses instead of failing again on every turn of the loop.
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptPause(listener: name, logger: logger))
+                }
+            }
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // Set here, synchronously: as `childChannelOption`s NIO applies each through a chain of futures,

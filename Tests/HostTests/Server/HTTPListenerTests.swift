@@ -1,4 +1,5 @@
 import Glibc
+import Logging
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -14,7 +15,8 @@ struct HTTPListenerTests {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let seen = SeenOptions()
-        let listener = try HTTPListener.bind(host: "127.0.0.1", port: 0, group: group) {
+        let listener = try HTTPListener.bind(name: "the test listener", host: "127.0.0.1", port: 0, group: group,
+                                             logger: Logger(label: "test")) {
             OptionProbe(seen: seen)
         }
         defer { _ = try? listener.stopAccepting().wait() }
