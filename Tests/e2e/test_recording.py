@@ -307,13 +307,17 @@ def test_raw_events_and_forwarded_for_are_off_by_default(oa, plain_recording):
 # ---- 3. usage the client did not ask for ---------------------------------------------------------------------------
 
 
-def test_stream_without_include_usage_still_stores_the_upstream_usage(oa, recording, http):
-    """PEER_BUGS #17: the client gets no usage chunk, yet the row has the upstream's real usage and cost."""
+@pytest.mark.parametrize("store", ["recording", "plain_recording"])
+def test_stream_without_include_usage_still_stores_the_upstream_usage(oa, store, request):
+    """PEER_BUGS #17: the client gets no usage chunk, yet the row has the upstream's real usage and cost — with raw
+    events kept, and by default, where the upstream's events the client received are kept once (in its copy)."""
+    recording = request.getfixturevalue(store)
     usage = rs.openai_usage_block(prompt=1234, completion=3, cached=1024)
     oa.script(Stream(200, OPENAI_SSE_HEADERS, rs.openai_stream_with(usage, ["a", "b", "c"])))
     body = rs.openai_body("gpt-golden-4o", stream=True)  # no stream_options
-    with http.stream("POST", "/v1/chat/completions", content=body,
-                     headers={"content-type": "application/json", **rs.OPENAI_HEADERS}) as response:
+    with recording.gateway.client() as http, http.stream(
+            "POST", "/v1/chat/completions", content=body,
+            headers={"content-type": "application/json", **rs.OPENAI_HEADERS}) as response:
         received = b"".join(response.iter_raw())
     events = harness.split_events(received)
     assert not any(is_openai_usage_event(event) for event in events), "the client got a usage chunk it never asked for"
@@ -323,11 +327,14 @@ def test_stream_without_include_usage_still_stores_the_upstream_usage(oa, record
     record, row = stored(recording, response)
     assert (row["input_tokens"], row["cache_read_tokens"], row["output_tokens"], row["tokens_estimated"]) == \
         (210, 1024, 3, 0)
-    golden = (210 * 2.5 + 1024 * 1.25 + 3 * 10.0) / 1e6  # = 0.0018355
-    assert row["cost_total"] == pytest.approx(golden, abs=1e-9) and round(row["cost_total"], 2) == round(golden, 2)
+    if store == "recording":  # the gateway with prices
+        golden = (210 * 2.5 + 1024 * 1.25 + 3 * 10.0) / 1e6  # = 0.0018355
+        assert row["cost_total"] == pytest.approx(golden, abs=1e-9) and round(row["cost_total"], 2) == round(golden, 2)
     assert record["request"] == json.loads(body)
     assert record["upstream_request"]["stream_options"] == {"include_usage": True}
     assert record["response"].get("usage") is None, "the response is stored as the client received it"
+    assert record["response"]["choices"][0]["message"]["content"] == "abc"
+    assert record["timing"]["ttft_ms"] is not None and record["timing"]["ttft_ms"] >= 0
 
 
 # ---- 4. the same usage streamed or not: identical tokens and cost (golden values) ----------------------------------

@@ -144,8 +144,8 @@ final class Gateway: Sendable {
             headers: headers, exchangeID: exchangeID)
         trace.upstreamDialect = plan.upstreamDialect
         if plan.responseConverters.isEmpty && !keepRawEvents {
-            // Passthrough: the client's events are the upstream's; only the tail can differ (a held-back usage chunk).
-            trace.upstreamEvents = EventLog(keepingDataOfLast: 8)
+            // Passthrough: the client's events are the upstream's, bar a held-back usage chunk: kept once.
+            trace.upstreamEventsShareClientData = true
         }
         let recorder = self.recorder
         inFlight.add(1, ordering: .relaxed)

@@ -1,3 +1,5 @@
+import Glibc
+
 /// A growing log of stream events with their arrival times, kept in one contiguous byte buffer so that recording
 /// an event on the relay path costs two appends and no allocation of its own.
 ///
@@ -5,8 +7,9 @@
 /// `overflowed` says the record holds only the beginning of the response — a 200 MiB stream must not cost the
 /// gateway 200 MiB twice over.
 ///
-/// A log may keep the data of only its most recent events (`keepingDataOfLast`): in passthrough the client's log
-/// already holds every event, and only the upstream's tail (where a held-back usage chunk sits) adds anything.
+/// An event may also be logged by its time alone (`append(at:)`) when another log holds its data: in passthrough
+/// the client's log has every event the client received unchanged, and the upstream's keeps the data of the others
+/// only (a usage chunk held back from the client).
 struct EventLog: Sendable {
     /// The most bytes one log keeps.
     static let byteLimit = 16 << 20
@@ -23,21 +26,12 @@ struct EventLog: Sendable {
     /// Whether data was dropped because of the byte limit.
     private(set) var overflowed = false
 
-    /// How many of the latest events keep their data; nil for all.
-    private let dataWindow: Int?
-    /// The first entry whose data is still kept.
-    private var firstKept = 0
-
-    /// An empty log keeping the data of every event, or of only the latest `window` events.
-    init(keepingDataOfLast window: Int? = nil) {
-        dataWindow = window
-    }
+    init() {}
 
     /// A log restored from its parts (the journal).
     init(bytes: [UInt8], entries: [Entry]) {
         self.bytes = bytes
         self.entries = entries
-        dataWindow = nil
     }
 
     var count: Int { entries.count }
@@ -57,28 +51,18 @@ struct EventLog: Sendable {
         let dataStart = bytes.count
         bytes.append(contentsOf: data)
         entries.append(Entry(at: time, typeRange: typeStart..<dataStart, dataRange: dataStart..<bytes.count))
-        if let dataWindow, entries.count - firstKept > 2 * dataWindow { dropDataBefore(entries.count - dataWindow) }
     }
 
-    /// Keeps the data of entries from `index` on, moving it to the front of a fresh buffer (amortised: this runs
-    /// once every `dataWindow` events and copies `dataWindow` events).
-    private mutating func dropDataBefore(_ index: Int) {
-        var kept: [UInt8] = []
-        for position in firstKept..<entries.count {
-            guard position >= index else {
-                entries[position].typeRange = 0..<0
-                entries[position].dataRange = 0..<0
-                continue
-            }
-            let typeStart = kept.count
-            kept.append(contentsOf: bytes[entries[position].typeRange])
-            let dataStart = kept.count
-            kept.append(contentsOf: bytes[entries[position].dataRange])
-            entries[position].typeRange = typeStart..<dataStart
-            entries[position].dataRange = dataStart..<kept.count
-        }
-        bytes = kept
-        firstKept = index
+    /// Records one event by its time alone (its data is in another log).
+    mutating func append(at time: UInt64) {
+        entries.append(Entry(at: time, typeRange: bytes.count..<bytes.count, dataRange: bytes.count..<bytes.count))
+    }
+
+    /// Whether exactly one event was logged since the log held `count` events, with `data` as its data.
+    func loggedOnly(_ data: UnsafeRawBufferPointer, since count: Int) -> Bool {
+        guard entries.count == count + 1, let last = entries.last, last.dataRange.count == data.count else { return false }
+        guard let other = data.baseAddress, !data.isEmpty else { return true }
+        return bytes.withUnsafeBytes { memcmp($0.baseAddress! + last.dataRange.lowerBound, other, data.count) == 0 }
     }
 
     /// The event's type as text.

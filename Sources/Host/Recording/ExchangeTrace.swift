@@ -36,6 +36,9 @@ final class ExchangeTrace: @unchecked Sendable {
     var upstreamStatus: Int?
     var upstreamResponseHeaders: [(String, String)] = []
     var upstreamEvents = EventLog()
+    /// Passthrough: an upstream event the client received unchanged is in `clientEvents`; `upstreamEvents` keeps
+    /// its time only (its data when the client did not get it, e.g. a held-back usage chunk).
+    var upstreamEventsShareClientData = false
     /// Per upstream chunk: (received by the transport, written to the client) — the relay delay.
     var relayDelays: [UInt64] = []
 

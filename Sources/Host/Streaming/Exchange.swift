@@ -151,9 +151,20 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
 
     /// Hands one upstream event to the provider stage (noting it for the record); false when the stream should stop.
     private func deliver(_ event: SSEFramer.Event, at time: UInt64) -> Bool {
-        if event.hasData { trace.upstreamEvents.append(at: time, type: event.type, data: event.data) }
         var value = lessllm_event.borrowing(type: event.type, data: event.data, raw: event.raw)
-        return providerStage.receiveEvent(&value) != LESSLLM_E_CANCELLED
+        guard event.hasData else { return providerStage.receiveEvent(&value) != LESSLLM_E_CANCELLED }
+        guard trace.upstreamEventsShareClientData else {
+            trace.upstreamEvents.append(at: time, type: event.type, data: event.data)
+            return providerStage.receiveEvent(&value) != LESSLLM_E_CANCELLED
+        }
+        let clientEventsBefore = trace.clientEvents.count
+        let proceed = providerStage.receiveEvent(&value) != LESSLLM_E_CANCELLED
+        if trace.clientEvents.loggedOnly(event.data, since: clientEventsBefore) {
+            trace.upstreamEvents.append(at: time)
+        } else {
+            trace.upstreamEvents.append(at: time, type: event.type, data: event.data)
+        }
+        return proceed
     }
 }
 
