@@ -600,6 +600,7 @@ class Bench:
                  "duration_s": result["duration_s"],
                  "ttft_p50_ms": ttft.get("p50"), "ttft_p90_ms": ttft.get("p90"), "ttft_p99_ms": ttft.get("p99"),
                  "ttft_max_ms": ttft.get("max"), "total_p50_ms": (result.get("total_ms") or {}).get("p50"),
+                 "ttft_p50_ms_by_tenth": result.get("ttft_p50_ms_by_tenth"),
                  "cpu_s": cpu, "cpu_us_per_stream": cpu / streams * 1e6 if streams else None,
                  "mock_cpu_us_per_stream": mock_cpu / streams * 1e6 if streams else None}
         entry.update(extra or {})
@@ -649,6 +650,10 @@ class Bench:
                                 ("nginx", "gateway")}
         case["peak_pss_mib"] = {t: max((row[t]["peak_pss_kib"] or 0) for row in rounds) / 1024 for t in
                                 ("nginx", "gateway")}
+        case["ttft_p50_ms_by_tenth"] = {  # the median over the rounds of each tenth's p50
+            t: [median([row[t]["ttft_p50_ms_by_tenth"][i] for row in rounds if row[t].get("ttft_p50_ms_by_tenth")])
+                for i in range(10)] if all(row[t].get("ttft_p50_ms_by_tenth") for row in rounds) else None
+            for t in TARGETS}
         case["all_ok"] = {t: all(row[t]["failed"] == 0 for row in rounds) for t in TARGETS}
         case["peak_in_flight"] = {t: min(row[t]["peak_in_flight"] for row in rounds) for t in TARGETS}
         total = n * spec["rounds"]
@@ -905,6 +910,12 @@ def markdown(meta: dict, cases: list[dict], targets: list[dict], records: list[d
                 f"{f(c['peak_pss_mib']['nginx'], 1)} / {f(c['peak_rss_mib']['gateway'], 1)} "
                 f"({f(c['gateway_idle_rss_mib'], 1)}) | {f(c['cpu_us']['nginx'], 0)} / {f(c['cpu_us']['gateway'], 0)} | "
                 + ("off |" if rec["rows"] is None else f"{rec['rows']}/{rec['expected']} |"))
+        for c in cc:
+            tenths = c.get("ttft_p50_ms_by_tenth") or {}
+            if all(tenths.get(t) for t in TARGETS):
+                out.append(f"- {c['streams']} streams: TTFT p50 (ms) of each tenth of the connections, in the order they "
+                           f"were opened — " + "; ".join(
+                               f"{t} " + " ".join("–" if v is None else f"{v:.0f}" for v in tenths[t]) for t in TARGETS))
         out += [f"- {c['streams']} streams: {c['fd_note']}" for c in cc if c.get("fd_note")]
         out.append("")
     if targets:

@@ -428,6 +428,7 @@ struct StreamCheck {
 final class Results: Sendable {
     private struct State {
         var ttft: [Int64] = []   // nanoseconds
+        var ttftByConnection: [(connection: Int, ttft: Int64)] = []
         var total: [Int64] = []
         var failures: [String: Int] = [:]
         var finished = 0
@@ -448,13 +449,17 @@ final class Results: Sendable {
     }
 
     /// Records one stream (`failure` nil when valid); `streams` > 1 records a connection's remaining streams.
-    func record(ttft: Int64?, total: Int64?, failure: String?, streams: Int = 1, wasInFlight: Bool = true) {
+    func record(ttft: Int64?, total: Int64?, failure: String?, streams: Int = 1, wasInFlight: Bool = true,
+                connection: Int = 0) {
         let last = state.withLock { state -> Bool in
             if wasInFlight { state.inFlight -= 1 }
             if let failure {
                 state.failures[failure, default: 0] += streams
             } else {
-                if let ttft { state.ttft.append(ttft) }
+                if let ttft {
+                    state.ttft.append(ttft)
+                    state.ttftByConnection.append((connection, ttft))
+                }
                 if let total { state.total.append(total) }
             }
             state.finished += streams
@@ -477,6 +482,16 @@ final class Results: Sendable {
             fields.append(("failures", "{" + failures.sorted { $0.key < $1.key }
                 .map { json($0.key) + ":" + "\($0.value)" }.joined(separator: ",") + "}"))
             fields.append(("ttft_ms", percentiles(state.ttft)))
+            if options.connections >= 100 {
+                // The median TTFT of the streams of each tenth of the connections, in the order they were opened:
+                // where along a ramp the time is added.
+                let tenths = (0..<10).map { tenth in
+                    let range = tenth * options.connections / 10..<(tenth + 1) * options.connections / 10
+                    let samples = state.ttftByConnection.filter { range.contains($0.connection) }.map(\.ttft).sorted()
+                    return samples.isEmpty ? "null" : format(Double(samples[samples.count / 2]) / 1e6, 1)
+                }
+                fields.append(("ttft_p50_ms_by_tenth", "[" + tenths.joined(separator: ",") + "]"))
+            }
             fields.append(("total_ms", percentiles(state.total)))
             fields.append(("duration_s", format(seconds, 3)))
             fields.append(("peak_in_flight", "\(state.peakInFlight)"))
@@ -534,9 +549,13 @@ final class StreamClient: ChannelInboundHandler {
     private var sentAt = NIODeadline.now()
     private var status: UInt = 0
     private var inFlight = false
+    /// Which connection this is, in the order they were opened.
+    private let connection: Int
 
-    init(options: Options, results: Results, head: HTTPRequestHead, body: ByteBuffer, expectedTokens: Int) {
+    init(options: Options, results: Results, head: HTTPRequestHead, body: ByteBuffer, expectedTokens: Int,
+         connection: Int) {
         self.options = options
+        self.connection = connection
         self.results = results
         self.head = head
         self.body = body
@@ -575,7 +594,7 @@ final class StreamClient: ChannelInboundHandler {
             let failure = status == 200 ? check.finish(at: now) : "HTTP \(status)"
             let ttft = check.firstTokenAt.map { Int64($0.uptimeNanoseconds) - Int64(sentAt.uptimeNanoseconds) }
             results.record(ttft: ttft, total: Int64(now.uptimeNanoseconds) - Int64(sentAt.uptimeNanoseconds),
-                           failure: failure)
+                           failure: failure, connection: connection)
             if remaining > 0 {
                 send(context: context)
             } else {
@@ -610,6 +629,9 @@ guard let expectedTokens = options.tokens ?? tokenCount(of: options.model) else 
     usage("cannot tell the token count from the model; pass --tokens")
 }
 
+guard let address = try? SocketAddress(ipAddress: options.host, port: options.port) else {
+    usage("--url needs an IP address (e.g. http://127.0.0.1:8000), not a name")
+}
 let path = options.dialect == .openai ? "/v1/chat/completions" : "/v1/messages"
 let prompt = #"[{"role":"user","content":"Write a few words for the LessLLM benchmark."}]"#
 let streamField = options.stream ? "true" : "false"
@@ -637,8 +659,8 @@ let results = Results(expected: total)
 let group = MultiThreadedEventLoopGroup(numberOfThreads: options.threads)
 
 /// Opens the connections, spread over the ramp; each sends its streams as soon as it is connected.
-func launch(group: MultiThreadedEventLoopGroup, options: Options, results: Results, head: HTTPRequestHead,
-            body: ByteBuffer, expectedTokens: Int, started: NIODeadline) {
+func launch(group: MultiThreadedEventLoopGroup, options: Options, address: SocketAddress, results: Results,
+            head: HTTPRequestHead, body: ByteBuffer, expectedTokens: Int, started: NIODeadline) {
     for index in 0..<options.connections {
         let delay = options.connections > 1
             ? Int64(options.rampMs) * 1_000_000 * Int64(index) / Int64(options.connections) : 0
@@ -652,10 +674,12 @@ func launch(group: MultiThreadedEventLoopGroup, options: Options, results: Resul
                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
                         try channel.pipeline.syncOperations.addHandler(StreamClient(
                             options: options, results: results, head: head, body: body,
-                            expectedTokens: expectedTokens))
+                            expectedTokens: expectedTokens, connection: index))
                     }
                 }
-                .connect(host: options.host, port: options.port)
+                // An address is connected to as it is: a name would cost a resolver thread hop and Happy Eyeballs'
+                // timers per connection, load on the machine the proxies are measured on.
+                .connect(to: address)
                 .whenFailure { error in
                     results.record(ttft: nil, total: nil, failure: "connect failed: \(error)",
                                    streams: options.streamsPerConnection, wasInFlight: false)
@@ -665,7 +689,7 @@ func launch(group: MultiThreadedEventLoopGroup, options: Options, results: Resul
 }
 
 let started = NIODeadline.now()
-launch(group: group, options: options, results: results, head: requestHead, body: bodyBuffer,
+launch(group: group, options: options, address: address, results: results, head: requestHead, body: bodyBuffer,
        expectedTokens: expectedTokens, started: started)
 
 let deadline = DispatchTime.now() + .nanoseconds(Int(options.timeoutSeconds * 1e9) + options.rampMs * 1_000_000)
