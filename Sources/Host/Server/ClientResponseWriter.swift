@@ -95,8 +95,9 @@ final class ClientResponseWriter: StreamDownstream {
     /// goes out below NIO's response encoder as one write. Through the encoder, each event would cost a second
     /// buffer and three writes down the pipeline — the largest part of relaying an event. Head and end still pass
     /// through the encoder, which keeps its state.
-    private func writeStreamChunk(_ payload: ByteBuffer) {
-        var chunk = payload
+    ///
+    /// `chunk` is consumed: a copy left with the caller would make the first byte written here copy the whole buffer.
+    private func writeStreamChunk(_ chunk: consuming ByteBuffer) {
         if let encoderContext, status.mayHaveResponseBody {
             let length = chunk.readableBytes
             guard length > 0 else { return }  // an empty chunk would end the response
@@ -172,7 +173,7 @@ final class ClientResponseWriter: StreamDownstream {
             }
             trace.responseBytes += chunk.readableBytes
             trace.clientEvents.append(at: MonotonicClock.nanoseconds(), type: value.type.buffer, data: value.data.buffer)
-            writeStreamChunk(chunk)
+            writeStreamChunk(consume chunk)
         } else {
             body.writeBytes(value.raw.len > 0 ? value.raw.buffer : value.data.buffer)
         }
@@ -190,7 +191,7 @@ final class ClientResponseWriter: StreamDownstream {
             var chunk = makeStreamChunk(payloadCapacity: event.utf8.count)
             chunk.writeString(event)
             trace.responseBytes += chunk.readableBytes
-            writeStreamChunk(chunk)
+            writeStreamChunk(consume chunk)
         } else {
             status = HTTPResponseStatus(statusCode: error.status)
             headers = [("content-type", "application/json")]
