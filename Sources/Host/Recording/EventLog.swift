@@ -1,4 +1,4 @@
-import Glibc
+import JSONCore
 
 /// A growing log of stream events with their arrival times, kept in one contiguous byte buffer so that recording
 /// an event on the relay path costs two appends and no allocation of its own.
@@ -60,9 +60,8 @@ struct EventLog: Sendable {
 
     /// Whether exactly one event was logged since the log held `count` events, with `data` as its data.
     func loggedOnly(_ data: UnsafeRawBufferPointer, since count: Int) -> Bool {
-        guard entries.count == count + 1, let last = entries.last, last.dataRange.count == data.count else { return false }
-        guard let other = data.baseAddress, !data.isEmpty else { return true }
-        return bytes.withUnsafeBytes { memcmp($0.baseAddress! + last.dataRange.lowerBound, other, data.count) == 0 }
+        guard entries.count == count + 1, let last = entries.last else { return false }
+        return bytes.withUnsafeBytes { ByteSearch.equal(UnsafeRawBufferPointer(rebasing: $0[last.dataRange]), data) }
     }
 
     /// The event's type as text.

@@ -1,7 +1,8 @@
 import JSONCore
 import Testing
 
-/// `ByteSearch.contains` agrees with a plain search at every offset, near matches and word edges included.
+/// `ByteSearch.contains` agrees with a plain search at every offset, near matches and word edges included; `equal`
+/// with a comparison of the bytes.
 @Suite("Byte search")
 struct ByteSearchTests {
     private func contains(_ haystack: [UInt8], _ needle: StaticString) -> Bool {
@@ -11,6 +12,23 @@ struct ByteSearchTests {
     private func naive(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard needle.count <= haystack.count else { return needle.isEmpty }
         return (0...(haystack.count - needle.count)).contains { Array(haystack[$0..<$0 + needle.count]) == needle }
+    }
+
+    @Test("equal: same bytes and length; any byte or the length differing is not; two empty buffers are")
+    func equal() {
+        let text = Array(#"data: {"choices":[{"delta":{"content":" t1"}}]}"#.utf8)
+        func same(_ left: [UInt8], _ right: [UInt8]) -> Bool {
+            left.withUnsafeBytes { a in right.withUnsafeBytes { b in ByteSearch.equal(a, b) } }
+        }
+        #expect(same(text, text))
+        for index in text.indices {
+            var other = text
+            other[index] ^= 0x01
+            #expect(!same(text, other), "byte \(index)")
+        }
+        #expect(!same(text, Array(text.dropLast())))
+        #expect(!same([], text) && !same(text, []))
+        #expect(same([], []))
     }
 
     @Test("the needle at every position of haystacks of every length up to 40, and every near miss")
