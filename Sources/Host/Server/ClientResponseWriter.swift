@@ -81,9 +81,21 @@ final class ClientResponseWriter: StreamDownstream {
     private lazy var encoderContext: ChannelHandlerContext? =
         try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
 
+    /// The last stream chunk written. Once NIO has written it out, the next chunk reuses its storage (`clear` keeps
+    /// storage that nothing else references, and allocates afresh while a write still holds it): a stream of one
+    /// event per read then allocates no buffer per event.
+    private var lastChunk: ByteBuffer?
+
     /// A buffer for one stream chunk: write its payload, then hand it to `writeStreamChunk`.
     private func makeStreamChunk(payloadCapacity: Int) -> ByteBuffer {
-        var chunk = context.channel.allocator.buffer(capacity: Self.chunkHeaderRoom + payloadCapacity + 2)
+        let capacity = Self.chunkHeaderRoom + payloadCapacity + 2
+        var chunk: ByteBuffer
+        if var reused = lastChunk.take() {
+            reused.clear(minimumCapacity: capacity)
+            chunk = reused
+        } else {
+            chunk = context.channel.allocator.buffer(capacity: capacity)
+        }
         chunk.moveWriterIndex(forwardBy: Self.chunkHeaderRoom)
         chunk.moveReaderIndex(forwardBy: Self.chunkHeaderRoom)
         return chunk
@@ -104,6 +116,7 @@ final class ClientResponseWriter: StreamDownstream {
             chunk.writeStaticString("\r\n")
             chunk.moveReaderIndex(to: Self.writeChunkHeader(length: length, endingAt: chunk.readerIndex, in: &chunk))
             encoderContext.write(NIOAny(IOData.byteBuffer(chunk)), promise: nil)
+            lastChunk = chunk
         } else {
             context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(chunk))), promise: nil)
         }
