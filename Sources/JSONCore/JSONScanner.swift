@@ -74,6 +74,22 @@ public enum JSONScanner {
         return members
     }
 
+    /// Visits the members of the top-level object of `bytes`, checking the whole document on the way, without building
+    /// a list: `body` gets each key's bytes between its quotes, whether they hold escapes (then they are not the
+    /// decoded key: decode the literal, quotes included, at `keyLiteral`), and the value's range. For readers that
+    /// look for a few known keys in each of many small documents — a recorded stream's chunks, once per event.
+    ///
+    /// - Throws: ``JSONError`` when the document is malformed anywhere (members before the problem have been
+    ///   visited), or of kind ``JSONError/Kind/notAnObject`` when its top-level value is not an object.
+    public static func forEachTopLevelMember(
+        in bytes: UnsafeRawBufferPointer,
+        _ body: (_ key: UnsafeRawBufferPointer, _ keyLiteral: Range<Int>, _ hasEscapes: Bool, _ value: Range<Int>) -> Void
+    ) throws(JSONError) {
+        try forEachTopLevelMember(in: bytes) { (key: ScannedString, value: Range<Int>) in
+            body(UnsafeRawBufferPointer(rebasing: bytes[key.content]), key.range, key.hasEscapes, value)
+        }
+    }
+
     /// Decodes one JSON string literal, quotes included (e.g. the bytes at a range `find` returned), to text.
     ///
     /// - Throws: ``JSONError`` when `literal` is not exactly one well-formed string literal.

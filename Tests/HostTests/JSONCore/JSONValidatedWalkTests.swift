@@ -37,6 +37,14 @@ struct JSONValidatedWalkTests {
                 visited.append("\(text ?? "?") \(literal.lowerBound + range.lowerBound) \(member.lowerBound + range.lowerBound)")
             }
             #expect(visited == expected.map { "\($0.key) \($0.keyRange.lowerBound) \($0.valueRange.lowerBound)" })
+            // And so does the visitor that checks the object as it goes.
+            var checkedVisit: [String] = []
+            try JSONScanner.forEachTopLevelMember(in: value) { key, literal, hasEscapes, member in
+                let text = hasEscapes ? (try? JSONScanner.decodeString(UnsafeRawBufferPointer(rebasing: value[literal])))
+                    : String(decoding: key, as: UTF8.self)
+                checkedVisit.append("\(text ?? "?") \(literal.lowerBound + range.lowerBound) \(member.lowerBound + range.lowerBound)")
+            }
+            #expect(checkedVisit == visited)
             children = expected.map(\.valueRange)
         case UInt8(ascii: "["):
             let expected = try #require(try JSONScanner.topLevelElements(in: value))
@@ -48,6 +56,22 @@ struct JSONValidatedWalkTests {
         }
         checked += 1
         for child in children { try compareContainers(in: bytes, at: child, checked: &checked) }
+    }
+
+    @Test("the checking visitor throws where the validating scan does: malformed anywhere, or not an object")
+    func checkingVisitorThrows() {
+        func visit(_ text: String) -> JSONError? {
+            JSONFixtures.error {
+                try JSONFixtures.bytes(text).withUnsafeBytes { bytes in
+                    try Result { () throws(JSONError) in try JSONScanner.forEachTopLevelMember(in: bytes) { _, _, _, _ in } }.get()
+                }
+            }
+        }
+        for text in [#"{"a":1,}"#, #"{"a":[1,2}"#, #"{"a":"\q"}"#, #"{"a":1} x"#, #"{"a":01}"#] {
+            #expect(visit(text) != nil, "\(text)")
+        }
+        #expect(visit("[1]")?.kind == .notAnObject)
+        #expect(visit(#"{"a":{"b":[true,null]}}"#) == nil)
     }
 
     @Test("an array that is not one is nil; an empty object and array have nothing in them")

@@ -11,9 +11,9 @@ struct OpenAIStreamAccumulator {
         var finishReason: JSONValue = .null
     }
 
-    /// The first value of each of `headKeys` (id, created, model, system_fingerprint), by position: checking a slot
-    /// is free, where a keyed lookup per chunk hashed four keys.
-    private var head = [JSONValue?](repeating: nil, count: Self.headKeys.count)
+    /// The first value of id, created, model and system_fingerprint, by slot: checking a slot is free, where a keyed
+    /// lookup per chunk hashed four keys.
+    private var head = [JSONValue?](repeating: nil, count: 4)
     private var choices: [Int: Choice] = [:]
     private var usage: JSONValue?
     /// An error object the stream carried, if any.
@@ -31,20 +31,34 @@ struct OpenAIStreamAccumulator {
     }
 
     private mutating func add(chunk bytes: UnsafeRawBufferPointer) throws(JSONError) -> Bool {
-        let members = Members(try JSONScanner.topLevelMembers(in: bytes))
-        if let error = members["error"], !Self.isNull(error, in: bytes) {
+        // One checking pass over the chunk notes where the members read here are (a repeated key's last value
+        // wins, as in parsing); nothing is allocated for the others.
+        var id: Range<Int>?, created: Range<Int>?, model: Range<Int>?, fingerprint: Range<Int>?
+        var error: Range<Int>?, usageRange: Range<Int>?, choicesRange: Range<Int>?
+        try JSONScanner.forEachTopLevelMember(in: bytes) { key, literal, hasEscapes, value in
+            switch Self.key(key, literal, hasEscapes, in: bytes) {
+            case "choices": choicesRange = value
+            case "usage": usageRange = value
+            case "error": error = value
+            case "id": id = value
+            case "created": created = value
+            case "model": model = value
+            case "system_fingerprint": fingerprint = value
+            default: break
+            }
+        }
+        if let error, !Self.isNull(error, in: bytes) {
             self.error = try JSONValue(parsing: bytes)
             return false
         }
-        for (slot, key) in Self.headKeys.enumerated() where head[slot] == nil {
-            if let range = members[key], !Self.isNull(range, in: bytes) {
-                head[slot] = try JSONValue(parsing: UnsafeRawBufferPointer(rebasing: bytes[range]))
-            }
+        try noteHead(Self.idSlot, id, in: bytes)
+        try noteHead(Self.createdSlot, created, in: bytes)
+        try noteHead(Self.modelSlot, model, in: bytes)
+        try noteHead(Self.fingerprintSlot, fingerprint, in: bytes)
+        if let usageRange, !Self.isNull(usageRange, in: bytes) {
+            usage = try JSONValue(parsing: UnsafeRawBufferPointer(rebasing: bytes[usageRange]))
         }
-        if let range = members["usage"], !Self.isNull(range, in: bytes) {
-            usage = try JSONValue(parsing: UnsafeRawBufferPointer(rebasing: bytes[range]))
-        }
-        guard let choicesRange = members["choices"] else { return false }
+        guard let choicesRange else { return false }
         let list = UnsafeRawBufferPointer(rebasing: bytes[choicesRange])
         var carriedContent = false
         // The chunk was checked as a whole above: the parts inside it are only walked for their boundaries.
@@ -77,6 +91,12 @@ struct OpenAIStreamAccumulator {
             }
         }
         return carriedContent
+    }
+
+    /// Keeps the first non-null value of one of the head members.
+    private mutating func noteHead(_ slot: Int, _ range: Range<Int>?, in bytes: UnsafeRawBufferPointer) throws(JSONError) {
+        guard head[slot] == nil, let range, !Self.isNull(range, in: bytes) else { return }
+        head[slot] = try JSONValue(parsing: UnsafeRawBufferPointer(rebasing: bytes[range]))
     }
 
     /// Applies one choice's delta (part of a checked chunk); returns whether it carried a content token.
@@ -137,19 +157,9 @@ struct OpenAIStreamAccumulator {
         bytes[range.lowerBound] == UInt8(ascii: "n")
     }
 
-    private static let headKeys = ["id", "created", "model", "system_fingerprint"]
-    private static let (idSlot, createdSlot, modelSlot, fingerprintSlot) = (0, 1, 2, 3)  // their places in `headKeys`
+    private static let (idSlot, createdSlot, modelSlot, fingerprintSlot) = (0, 1, 2, 3)  // their places in `head`
 
-    /// An object's members by key, the last of a repeated key winning (as in parsing).
-    private struct Members {
-        private let members: [JSONScanner.Member]
-
-        init(_ members: [JSONScanner.Member]) { self.members = members }
-
-        subscript(key: String) -> Range<Int>? { members.last { $0.key == key }?.valueRange }
-    }
-
-    /// A member's key in a choice or a delta, matched against literals byte for byte (`case "delta":`) without
+    /// A member's key in a chunk, a choice or a delta, matched against literals byte for byte (`case "delta":`) without
     /// making a `String`.
     private struct Key: ExpressibleByStringLiteral, Equatable {
         let bytes: UnsafeRawBufferPointer
@@ -168,7 +178,7 @@ struct OpenAIStreamAccumulator {
 
         static func == (lhs: Key, rhs: Key) -> Bool {
             switch (lhs.decoded, rhs.decoded) {
-            case (nil, nil): lhs.bytes.count == rhs.bytes.count && lhs.bytes.elementsEqual(rhs.bytes)
+            case (nil, nil): ByteSearch.equal(lhs.bytes, rhs.bytes)
             case (let text?, nil): text.utf8.elementsEqual(rhs.bytes)
             case (nil, let text?): text.utf8.elementsEqual(lhs.bytes)
             case (let left?, let right?): left == right
