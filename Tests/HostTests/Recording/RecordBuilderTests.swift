@@ -262,6 +262,42 @@ struct RecordBuilderTests {
         #expect(completion["choices"]?[0]?["finish_reason"]?.stringValue == "tool_calls")
     }
 
+    @Test("Anthropic content deltas read with the scanner rebuild what the events parsed as documents rebuild")
+    func anthropicDeltasAsParsed() throws {
+        let events = [
+            #"{"type":"message_start","message":{"id":"msg_2","type":"message","role":"assistant","model":"m","content":[],"usage":{"input_tokens":3,"output_tokens":1}}}"#,
+            #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#,
+            #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}}"#,
+            #"{"type":"content_block_delta","ind\u0065x":0,"delta":{"type":"text_delta","t\u0065xt":"lo \u2713"}}"#,
+            #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"x","text":" again"}}"#,
+            #"{"type":"content_block_delta","index":0,"delta":"not an object","delta":{"type":"text_delta","text":"!"}}"#,
+            #"{"type":"content_block_delta","index":0,"delta":{"type":"citations_delta","citation":{"cited_text":"c"}}}"#,
+            #"{"type":"content_block_start","index":1,"content_block":{"type":"thinking","thinking":""}}"#,
+            #"{"type":"content_block_delta","index":1,"delta":{"type":"thinking_delta","thinking":"hmm"}}"#,
+            #"{"type":"content_block_start","index":2,"content_block":{"type":"tool_use","id":"t","name":"f","input":{}}}"#,
+            #"{"type":"content_block_delta","index":2,"delta":{"type":"input_json_delta","partial_json":"{\"a\":"}}"#,
+            #"{"type":"content_block_delta","index":2,"delta":{"type":"input_json_delta","partial_json":"[1]}"}}"#,
+            #"{"type":"content_block_delta","index":3,"delta":{"type":"text_delta","text":"no start"}}"#,
+            #"{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":9}}"#,
+        ]
+        func rebuilt(namingDeltas: Bool) -> (JSONValue?, [Bool]) {
+            var accumulator = Host.AnthropicStreamAccumulator()  // (the tests have a converter-side one of that name)
+            var carried: [Bool] = []
+            for data in events {
+                // The SSE type decides the path: "content_block_delta" is read with the scanner, no type as a document.
+                let type = namingDeltas && data.contains(#""type":"content_block_delta""#) ? "content_block_delta" : ""
+                carried.append(accumulator.add(type: type, data: ArraySlice(data.utf8)))
+            }
+            return (accumulator.result, carried)
+        }
+        let scanned = rebuilt(namingDeltas: true)
+        let parsed = rebuilt(namingDeltas: false)
+        #expect(scanned.0 == parsed.0)
+        #expect(scanned.1 == parsed.1)
+        #expect(scanned.0?["content"]?[0]?["text"] == "Hello ✓ again!")
+        #expect(scanned.0?["content"]?[2]?["input"]?["a"] == [1])
+    }
+
     @Test("an OpenAI stream with two choices, reasoning, escaped keys, a repeated key and a fingerprint is rebuilt as parsing would")
     func openAIStreamKeys() throws {
         var log = EventLog()

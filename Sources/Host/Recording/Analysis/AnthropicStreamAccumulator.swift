@@ -53,30 +53,47 @@ struct AnthropicStreamAccumulator {
 
     /// A `content_block_delta` read with the scanner; returns whether it carried a content token.
     private mutating func addDelta(_ bytes: UnsafeRawBufferPointer) throws(JSONError) -> Bool {
-        let members = try JSONScanner.topLevelMembers(in: bytes)
-        guard let indexRange = members.last(where: { $0.key == "index" })?.valueRange,
-              let index = Int(String(decoding: bytes[indexRange], as: UTF8.self)),
-              let deltaRange = members.last(where: { $0.key == "delta" })?.valueRange
+        // One checking pass notes where `index` and `delta` are (a repeated key's last value wins, as in parsing).
+        var indexRange: Range<Int>?
+        var deltaRange: Range<Int>?
+        try JSONScanner.forEachTopLevelMember(in: bytes) { key, literal, hasEscapes, value in
+            switch MemberKey(key, literal, hasEscapes, in: bytes) {
+            case "index": indexRange = value
+            case "delta": deltaRange = value
+            default: break
+            }
+        }
+        guard let indexRange, let index = JSONScanner.integer(in: UnsafeRawBufferPointer(rebasing: bytes[indexRange])),
+              let deltaRange
         else { return false }
         let delta = UnsafeRawBufferPointer(rebasing: bytes[deltaRange])
-        // Checked with the event above: only its boundaries are walked again.
-        let fields = try JSONScanner.membersOfValidatedObject(in: delta)
-        func text(_ key: String) throws(JSONError) -> String? {
-            guard let range = fields.last(where: { $0.key == key })?.valueRange,
-                  delta[range.lowerBound] == UInt8(ascii: "\"") else { return nil }
+        // Checked with the event above: only its boundaries are walked again (a delta that is not an object throws:
+        // the caller reads the event as a document then).
+        var typeRange: Range<Int>?, textRange: Range<Int>?, thinkingRange: Range<Int>?, partialRange: Range<Int>?
+        try JSONScanner.forEachMemberOfValidatedObject(in: delta) { key, literal, hasEscapes, value in
+            switch MemberKey(key, literal, hasEscapes, in: delta) {
+            case "type": typeRange = value
+            case "text": textRange = value
+            case "thinking": thinkingRange = value
+            case "partial_json": partialRange = value
+            default: break
+            }
+        }
+        func text(_ range: Range<Int>?) throws(JSONError) -> String? {
+            guard let range, delta[range.lowerBound] == UInt8(ascii: "\"") else { return nil }
             return try JSONScanner.decodeString(UnsafeRawBufferPointer(rebasing: delta[range]))
         }
-        switch try text("type") {
+        switch try text(typeRange) {
         case "text_delta":
-            let piece = try text("text") ?? ""
+            let piece = try text(textRange) ?? ""
             texts[index, default: ""] += piece
             return !piece.isEmpty
         case "thinking_delta":
-            let piece = try text("thinking") ?? ""
+            let piece = try text(thinkingRange) ?? ""
             thinkings[index, default: ""] += piece
             return !piece.isEmpty
         case "input_json_delta":
-            let piece = try text("partial_json") ?? ""
+            let piece = try text(partialRange) ?? ""
             partialJSON[index, default: ""] += piece
             return !piece.isEmpty
         default:
@@ -85,25 +102,27 @@ struct AnthropicStreamAccumulator {
         }
     }
 
+    /// A delta read as a document. Text, thinking and tool input grow apart from the block (as in `addDelta`: a
+    /// block whose start never came is then made in `result`, whichever way its deltas were read).
     private mutating func apply(_ delta: JSONValue, to index: Int) {
-        var block = blocks[index] ?? JSONObject()
         switch delta["type"]?.stringValue {
         case "text_delta":
             texts[index, default: ""] += delta["text"]?.stringValue ?? ""
         case "thinking_delta":
             thinkings[index, default: ""] += delta["thinking"]?.stringValue ?? ""
         case "signature_delta":
-            block["signature"] = delta["signature"] ?? .null
+            blocks[index, default: JSONObject()]["signature"] = delta["signature"] ?? .null
         case "input_json_delta":
             partialJSON[index, default: ""] += delta["partial_json"]?.stringValue ?? ""
         case "citations_delta":
             if let citation = delta["citation"] {
+                var block = blocks[index] ?? JSONObject()
                 block["citations"] = .array((block["citations"]?.arrayValue ?? []) + [citation])
+                blocks[index] = block
             }
         default:
             break
         }
-        blocks[index] = block
     }
 
     private mutating func finishToolInput(_ index: Int) {

@@ -36,7 +36,7 @@ struct OpenAIStreamAccumulator {
         var id: Range<Int>?, created: Range<Int>?, model: Range<Int>?, fingerprint: Range<Int>?
         var error: Range<Int>?, usageRange: Range<Int>?, choicesRange: Range<Int>?
         try JSONScanner.forEachTopLevelMember(in: bytes) { key, literal, hasEscapes, value in
-            switch Self.key(key, literal, hasEscapes, in: bytes) {
+            switch MemberKey(key, literal, hasEscapes, in: bytes) {
             case "choices": choicesRange = value
             case "usage": usageRange = value
             case "error": error = value
@@ -69,7 +69,7 @@ struct OpenAIStreamAccumulator {
             var deltaRange: Range<Int>?
             var reasonRange: Range<Int>?
             try JSONScanner.forEachMemberOfValidatedObject(in: item) { key, literal, hasEscapes, value in
-                switch Self.key(key, literal, hasEscapes, in: item) {
+                switch MemberKey(key, literal, hasEscapes, in: item) {
                 case "index": index = JSONScanner.integer(in: UnsafeRawBufferPointer(rebasing: item[value])) ?? 0
                 case "delta": deltaRange = value
                 case "finish_reason": reasonRange = value
@@ -105,7 +105,7 @@ struct OpenAIStreamAccumulator {
         var reasoning: Range<Int>?
         var calls: Range<Int>?
         try JSONScanner.forEachMemberOfValidatedObject(in: bytes) { key, literal, hasEscapes, value in
-            switch Self.key(key, literal, hasEscapes, in: bytes) {
+            switch MemberKey(key, literal, hasEscapes, in: bytes) {
             case "content": content = value
             case "reasoning_content": reasoning = value
             case "tool_calls": calls = value
@@ -159,39 +159,6 @@ struct OpenAIStreamAccumulator {
 
     private static let (idSlot, createdSlot, modelSlot, fingerprintSlot) = (0, 1, 2, 3)  // their places in `head`
 
-    /// A member's key in a chunk, a choice or a delta, matched against literals byte for byte (`case "delta":`) without
-    /// making a `String`.
-    private struct Key: ExpressibleByStringLiteral, Equatable {
-        let bytes: UnsafeRawBufferPointer
-        /// The decoded key, for a key written with escapes (rare: `"cont\u0065nt"`).
-        let decoded: String?
-
-        init(stringLiteral literal: StaticString) {
-            bytes = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
-            decoded = nil
-        }
-
-        init(bytes: UnsafeRawBufferPointer, decoded: String?) {
-            self.bytes = bytes
-            self.decoded = decoded
-        }
-
-        static func == (lhs: Key, rhs: Key) -> Bool {
-            switch (lhs.decoded, rhs.decoded) {
-            case (nil, nil): ByteSearch.equal(lhs.bytes, rhs.bytes)
-            case (let text?, nil): text.utf8.elementsEqual(rhs.bytes)
-            case (nil, let text?): text.utf8.elementsEqual(lhs.bytes)
-            case (let left?, let right?): left == right
-            }
-        }
-    }
-
-    private static func key(_ bytes: UnsafeRawBufferPointer, _ literal: Range<Int>, _ hasEscapes: Bool,
-                            in object: UnsafeRawBufferPointer) -> Key {
-        guard hasEscapes else { return Key(bytes: bytes, decoded: nil) }
-        let decoded = try? JSONScanner.decodeString(UnsafeRawBufferPointer(rebasing: object[literal]))
-        return Key(bytes: UnsafeRawBufferPointer(start: nil, count: 0), decoded: decoded ?? "")
-    }
 
     /// The completion so far.
     var completion: JSONValue {
