@@ -159,7 +159,6 @@ struct OpenAIStreamAccumulator {
 
     private static let (idSlot, createdSlot, modelSlot, fingerprintSlot) = (0, 1, 2, 3)  // their places in `head`
 
-
     /// The completion so far.
     var completion: JSONValue {
         var result = JSONObject()
