@@ -379,3 +379,23 @@ def test_sigterm_with_a_sink_that_keeps_failing_exits_and_keeps_the_records_in_t
     harness.report(f"failing sink at shutdown: exit {code} {gateway.stop_seconds:.2f} s after SIGTERM")
     assert code == 0
     assert journal.holds([exchange_id]), "the record was dropped instead of kept for the next start"
+
+
+def test_a_record_journal_that_cannot_be_written_stops_the_start_with_its_reason(lessllm_bin, oa, an, echo_plugins,
+                                                                                tmp_path, test_sink_lib):
+    # The journal is written only when the sinks cannot keep up or fail: an unwritable one must show at start, not
+    # as records lost under load. (A folder that does not exist stands in for one the gateway's user may not write:
+    # the tests may run as root, whom permissions do not stop.)
+    journal = tmp_path / "no-such-folder" / "records.journal"
+    config = rs.recording_config(oa, an, echo_plugins, sink_lib=test_sink_lib,
+                                 sink_options={"path": str(tmp_path / "sink.jsonl")},
+                                 recording={"journal": str(journal)})
+    gateway = harness.Gateway(config, tmp_path, "unwritable-journal")
+    with pytest.raises(RuntimeError) as failure:
+        gateway.start()
+    assert gateway.proc.returncode == 1
+    assert (f"error: cannot write the record journal '{journal}' (its folder '{journal.parent}': No such file or "
+            "directory)") in gateway.stderr_text()
+    assert "set recording.journal to a file the gateway may write" in gateway.stderr_text()
+    assert "exited with 1 before listening" in str(failure.value)
+    assert not journal.parent.exists()

@@ -3,13 +3,16 @@
 A socket option that only root may set (SO_DEBUG, set by mistake where TCP_NODELAY was meant) once made every
 client connection and every upstream connection fail for any other user, while the tests, run as root, passed.
 Here the gateway runs as `nobody` (dropped with util-linux's `setpriv` when the tests run as root) from a copy of
-the build in a folder that user can read, and serves both dialects, a C plugin, recording and the dashboard.
+the build in a folder that user can read, and serves both dialects, a C plugin, recording and the dashboard; and
+a configuration folder it may not write stops it at start, where its record journal would go.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -46,9 +49,9 @@ def uid_of(pid: int) -> int:
 
 
 @pytest.fixture(scope="module")
-def unprivileged(lessllm_bin, oa_server, an_server, echo_plugins):
-    """A gateway running as `nobody` from a world-readable copy of the build (the build folder may sit where that
-    user cannot reach), recording into a folder it owns; yields (gateway, database path)."""
+def build_copy(lessllm_bin, echo_plugins):
+    """A world-readable copy of the build and of the C plugins folder (the build folder may sit where an ordinary
+    user cannot reach), with a folder anyone may write; yields (root, build folder, work folder)."""
     root = Path(tempfile.mkdtemp(prefix="lessllm-unprivileged-"))
     try:
         build = root / "build"
@@ -62,28 +65,40 @@ def unprivileged(lessllm_bin, oa_server, an_server, echo_plugins):
         work.mkdir()
         for path in [root, *root.rglob("*")]:
             path.chmod(0o777 if path == work else (0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644))
-        db_path = work / "lessllm.db"
-        config = {
-            "listen": {"proxy": "127.0.0.1:0", "admin": "127.0.0.1:0", "shutdown_grace": "5s"},
-            "plugins": {"files": [str(build / name) for name in PLUGINS], "folder": str(root / "plugins.d")},
-            "providers": {
-                "oa": harness.openai_provider(oa_server.base_url + "/v1", timeouts=harness.NORMAL),
-                "an": harness.anthropic_provider(an_server.base_url, timeouts=harness.NORMAL),
-                "echo": harness.provider("dev.lessllm.example.echo"),
-            },
-            "routes": [{"model": "echo", "provider": "echo"}, {"model": "gpt-*", "provider": "oa"},
-                       {"model": "claude-*", "provider": "an"}],
-            "sinks": {"sqlite": {"plugin": "dev.lessllm.sink.sqlite", "options": {"path": str(db_path)}}},
-        }
-        gateway = harness.Gateway(config, work, "unprivileged-gateway", binary=build / "lessllm",
-                                  command_prefix=unprivileged_prefix()).start()
-        try:
-            yield gateway, db_path
-        finally:
-            code = gateway.stop()
-            assert code == 0, f"the gateway exited with {code}:\n{gateway.stderr_text()[-4000:]}"
+        yield root, build, work
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def recording_config(root: Path, build: Path, db_path: Path, oa_server, an_server) -> dict:
+    return {
+        "listen": {"proxy": "127.0.0.1:0", "admin": "127.0.0.1:0", "shutdown_grace": "5s"},
+        "plugins": {"files": [str(build / name) for name in PLUGINS], "folder": str(root / "plugins.d")},
+        "providers": {
+            "oa": harness.openai_provider(oa_server.base_url + "/v1", timeouts=harness.NORMAL),
+            "an": harness.anthropic_provider(an_server.base_url, timeouts=harness.NORMAL),
+            "echo": harness.provider("dev.lessllm.example.echo"),
+        },
+        "routes": [{"model": "echo", "provider": "echo"}, {"model": "gpt-*", "provider": "oa"},
+                   {"model": "claude-*", "provider": "an"}],
+        "sinks": {"sqlite": {"plugin": "dev.lessllm.sink.sqlite", "options": {"path": str(db_path)}}},
+    }
+
+
+@pytest.fixture(scope="module")
+def unprivileged(build_copy, oa_server, an_server):
+    """A gateway running as `nobody` from the copy of the build, recording into a folder it may write; yields
+    (gateway, database path)."""
+    root, build, work = build_copy
+    db_path = work / "lessllm.db"
+    gateway = harness.Gateway(recording_config(root, build, db_path, oa_server, an_server), work,
+                              "unprivileged-gateway", binary=build / "lessllm", command_prefix=unprivileged_prefix())
+    gateway.start()
+    try:
+        yield gateway, db_path
+    finally:
+        code = gateway.stop()
+        assert code == 0, f"the gateway exited with {code}:\n{gateway.stderr_text()[-4000:]}"
 
 
 def test_it_serves_both_dialects_a_c_plugin_recording_and_the_dashboard(unprivileged, oa, an):
@@ -119,3 +134,26 @@ def test_it_serves_both_dialects_a_c_plugin_recording_and_the_dashboard(unprivil
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as connection:
         statuses = dict(connection.execute("SELECT requested_model, status FROM exchanges").fetchall())
     assert statuses == {"gpt-4o": 200, "claude-sonnet-4-6": 200, "echo": 200}
+
+
+def test_a_configuration_folder_it_may_not_write_stops_the_start_at_the_record_journal(build_copy, oa_server,
+                                                                                      an_server):
+    # The journal's default place is beside the configuration, often a folder the service's user may only read:
+    # said at start, not found out when the sinks fall behind and records would be lost.
+    root, build, work = build_copy
+    config_folder = root / "etc"
+    config_folder.mkdir()
+    config_path = config_folder / "plugins.yaml"
+    config_path.write_text(json.dumps(recording_config(root, build, work / "elsewhere.db", oa_server, an_server)))
+    config_path.chmod(0o644)
+    config_folder.chmod(0o555)
+    try:
+        run = subprocess.run([*unprivileged_prefix(), str(build / "lessllm"), "server", "--config", str(config_path)],
+                             capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+                             env={k: v for k, v in os.environ.items() if k not in harness.PROXY_ENV})
+    finally:
+        config_folder.chmod(0o755)
+    assert run.returncode == 1, run.stderr
+    assert (f"error: cannot write the record journal '{config_folder}/lessllm.journal' (its folder "
+            f"'{config_folder}': Permission denied)") in run.stderr
+    assert "LessLLM proxy listening" not in run.stdout

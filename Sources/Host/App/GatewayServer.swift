@@ -32,7 +32,7 @@ public final class GatewayServer {
         ProcessLimits.apply()
         let prices = PriceTable(overrides: config.prices,
                                 builtin: try PriceTable.loadBuiltin(executableDirectory: Executable.directory))
-        let recorder = makeRecorder(prices: prices)
+        let recorder = try makeRecorder(prices: prices)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let transport = UpstreamTransport(curl: CurlTransport(logger: logger), eventLoopClient: EventLoopHTTPClient())
         let gateway = Gateway(config: config, registry: registry, transport: transport, recorder: recorder,
@@ -111,13 +111,15 @@ public final class GatewayServer {
     }
 
     /// The recorder for the configured sinks (nothing is recorded without a sink).
-    private func makeRecorder(prices: PriceTable) -> any ExchangeRecording {
+    /// - Throws: `JournalError` when the record journal cannot be written.
+    private func makeRecorder(prices: PriceTable) throws -> any ExchangeRecording {
         guard !registry.sinks.isEmpty else { return DiscardingRecorder() }
         let builder = RecordBuilder(
             prices: prices,
             redactor: HeaderRedactor(extra: config.recording.redactHeaders),
             keepRawEvents: config.recording.rawEvents)
         let journal = RecordJournal(path: config.recording.journal ?? config.baseDirectory + "/lessllm.journal")
+        if let problem = journal.writeProblem() { throw JournalError(path: journal.path, problem: problem) }
         return Recorder(sinks: registry.sinks, builder: builder, capacity: config.recording.queueCapacity,
                         byteBudget: config.recording.queueBytes, journal: journal, logger: logger)
     }
@@ -166,6 +168,17 @@ final class TerminationSignals {
 }
 
 /// A listener could not be bound.
+/// The record journal cannot be written: records the sinks cannot take at once would be lost.
+public struct JournalError: Error, CustomStringConvertible {
+    let path: String
+    let problem: String
+
+    public var description: String {
+        "cannot write the record journal '\(path)' (\(problem)); it holds the records the sinks cannot take at once — "
+            + "set recording.journal to a file the gateway may write"
+    }
+}
+
 public struct ListenError: Error, CustomStringConvertible {
     let address: String
     let underlying: any Error

@@ -19,6 +19,18 @@ final class RecordJournal: Sendable {
         self.path = path
     }
 
+    /// Why the journal could not be written, checked at start: it is written only when the sinks cannot keep up
+    /// or fail, which is no time to find out. Nil when it can be (the file, or its folder while there is none).
+    func writeProblem() -> String? {
+        func reason() -> String { String(cString: strerror(errno)) }
+        if access(path, F_OK) == 0 { return access(path, W_OK) == 0 ? nil : "the file: \(reason())" }
+        let folder = path.lastIndex(of: "/").map { path[..<$0].isEmpty ? "/" : String(path[..<$0]) } ?? "."
+        var info = stat()
+        guard stat(folder, &info) == 0 else { return "its folder '\(folder)': \(reason())" }
+        guard info.st_mode & S_IFMT == S_IFDIR else { return "'\(folder)' is not a folder" }
+        return access(folder, W_OK | X_OK) == 0 ? nil : "its folder '\(folder)': \(reason())"
+    }
+
     /// Appends one encoded trace. Thread-safe.
     /// - Returns: false when the file cannot be written (the caller logs it).
     func append(_ payload: [UInt8]) -> Bool {

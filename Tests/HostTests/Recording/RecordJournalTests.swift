@@ -29,4 +29,19 @@ struct RecordJournalTests {
         #expect(!journal.hasEntries)
         #expect(!FileManager.default.fileExists(atPath: path + ".replaying"))
     }
+
+    @Test("whether the journal can be written is known at start: its file, or its folder while there is none")
+    func writeProblem() throws {
+        let folder = try TestPaths.temporaryFolder("journal-check")
+        let path = folder.appendingPathComponent("lessllm.journal").path
+        #expect(RecordJournal(path: path).writeProblem() == nil, "a writable folder, no file yet")
+        #expect(RecordJournal(path: path).append(Array("x".utf8)))
+        #expect(RecordJournal(path: path).writeProblem() == nil, "a writable file")
+        let missing = folder.appendingPathComponent("missing/lessllm.journal").path
+        #expect(RecordJournal(path: missing).writeProblem()
+            == "its folder '\(folder.path)/missing': No such file or directory")
+        // A path through a file (which stops root as well as anyone: the tests may run as root).
+        let throughFile = path + "/lessllm.journal"
+        #expect(RecordJournal(path: throughFile).writeProblem() == "'\(path)' is not a folder")
+    }
 }
