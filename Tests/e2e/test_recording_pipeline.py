@@ -4,6 +4,7 @@ relay (and still gets every record), and a sink that fails gets every record onc
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import threading
 import time
@@ -394,7 +395,9 @@ def test_a_record_journal_that_cannot_be_written_stops_the_start_with_its_reason
     with pytest.raises(RuntimeError) as failure:
         gateway.start()
     assert gateway.proc.returncode == 1
-    assert (f"error: cannot write the record journal '{journal}' (its folder '{journal.parent}': No such file or "
+    # Configured, the journal is pointed at where the file names it.
+    assert re.search(r"unwritable-journal\.yaml:\d+:\d+: recording\.journal: ", gateway.stderr_text()), gateway.stderr_text()
+    assert (f"cannot write the record journal '{journal}' (its folder '{journal.parent}': No such file or "
             "directory)") in gateway.stderr_text()
     assert "set recording.journal to a file the gateway may write" in gateway.stderr_text()
     assert "exited with 1 before listening" in str(failure.value)

@@ -111,7 +111,7 @@ public final class GatewayServer {
     }
 
     /// The recorder for the configured sinks (nothing is recorded without a sink).
-    /// - Throws: `JournalError` when the record journal cannot be written.
+    /// - Throws: when the record journal cannot be written (`JournalError`, or a `ConfigError` at `recording.journal`).
     private func makeRecorder(prices: PriceTable) throws -> any ExchangeRecording {
         guard !registry.sinks.isEmpty else { return DiscardingRecorder() }
         let builder = RecordBuilder(
@@ -119,7 +119,12 @@ public final class GatewayServer {
             redactor: HeaderRedactor(extra: config.recording.redactHeaders),
             keepRawEvents: config.recording.rawEvents)
         let journal = RecordJournal(path: config.recording.journal ?? config.baseDirectory + "/lessllm.journal")
-        if let problem = journal.writeProblem() { throw JournalError(path: journal.path, problem: problem) }
+        if let problem = journal.writeProblem() {
+            let error = JournalError(path: journal.path, problem: problem)
+            // Configured: pointed at where the file names it.
+            if let mark = config.recording.journalMark { throw config.error(at: mark, "recording.journal: \(error)") }
+            throw error
+        }
         return Recorder(sinks: registry.sinks, builder: builder, capacity: config.recording.queueCapacity,
                         byteBudget: config.recording.queueBytes, journal: journal, logger: logger)
     }
