@@ -172,7 +172,6 @@ final class TerminationSignals {
     }
 }
 
-/// A listener could not be bound.
 /// The record journal cannot be written: records the sinks cannot take at once would be lost.
 public struct JournalError: Error, CustomStringConvertible {
     let path: String
@@ -184,6 +183,7 @@ public struct JournalError: Error, CustomStringConvertible {
     }
 }
 
+/// A listener could not be bound.
 public struct ListenError: Error, CustomStringConvertible {
     let address: String
     let underlying: any Error

@@ -21,9 +21,8 @@ extension GatewayConfig {
         throws(ConfigError) -> GatewayConfig
     {
         let bytes = try readFile(path)
-        let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        let directory = FileSystem.folder(of: path)
         let base = switch directory {
-        case "": "/"
         case ".": currentDirectory()
         case _ where directory.hasPrefix("/"): directory
         default: currentDirectory() + "/" + directory

@@ -24,7 +24,7 @@ final class RecordJournal: Sendable {
     func writeProblem() -> String? {
         func reason() -> String { String(cString: strerror(errno)) }
         if access(path, F_OK) == 0 { return access(path, W_OK) == 0 ? nil : "the file: \(reason())" }
-        let folder = path.lastIndex(of: "/").map { path[..<$0].isEmpty ? "/" : String(path[..<$0]) } ?? "."
+        let folder = FileSystem.folder(of: path)
         var info = stat()
         guard stat(folder, &info) == 0 else { return "its folder '\(folder)': \(reason())" }
         guard info.st_mode & S_IFMT == S_IFDIR else { return "'\(folder)' is not a folder" }

@@ -89,13 +89,8 @@ final class ClientResponseWriter: StreamDownstream {
     /// A buffer for one stream chunk: write its payload, then hand it to `writeStreamChunk`.
     private func makeStreamChunk(payloadCapacity: Int) -> ByteBuffer {
         let capacity = Self.chunkHeaderRoom + payloadCapacity + 2
-        var chunk: ByteBuffer
-        if var reused = lastChunk.take() {
-            reused.clear(minimumCapacity: capacity)
-            chunk = reused
-        } else {
-            chunk = context.channel.allocator.buffer(capacity: capacity)
-        }
+        var chunk = lastChunk.take() ?? context.channel.allocator.buffer(capacity: capacity)
+        chunk.clear(minimumCapacity: capacity)
         chunk.moveWriterIndex(forwardBy: Self.chunkHeaderRoom)
         chunk.moveReaderIndex(forwardBy: Self.chunkHeaderRoom)
         return chunk

@@ -44,4 +44,12 @@ struct RecordJournalTests {
         let throughFile = path + "/lessllm.journal"
         #expect(RecordJournal(path: throughFile).writeProblem() == "'\(path)' is not a folder")
     }
+
+    @Test("the folder a path names its file in: a root file's is /, a bare name's is .")
+    func folderOfPath() {
+        #expect(FileSystem.folder(of: "/var/lib/lessllm/lessllm.journal") == "/var/lib/lessllm")
+        #expect(FileSystem.folder(of: "/lessllm.journal") == "/")
+        #expect(FileSystem.folder(of: "lessllm.journal") == ".")
+        #expect(FileSystem.folder(of: "data/lessllm.journal") == "data")
+    }
 }

@@ -17,6 +17,12 @@ enum FileSystem {
         return names
     }
 
+    /// The folder a path names a file in: "/" for one at the root, "." for a bare name.
+    static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
     /// The whole content of a file, or nil when it cannot be read.
     static func read(_ path: String) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
