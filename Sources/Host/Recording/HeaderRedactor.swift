@@ -19,11 +19,6 @@ struct HeaderRedactor: Sendable {
         names = HeaderNameSet(Self.builtinNames.union(extra))
     }
 
-    /// The headers with every secret value masked.
-    func redact(_ headers: [(String, String)]) -> [(String, String)] {
-        headers.map { isSecret($0.0) ? ($0.0, Self.mask) : $0 }
-    }
-
     /// Whether a header, by its name in any letter case, carries a secret.
     func isSecret(_ name: String) -> Bool {
         names.contains(name)

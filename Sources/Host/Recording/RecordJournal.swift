@@ -34,9 +34,16 @@ final class RecordJournal: Sendable {
     /// Appends one encoded trace. Thread-safe.
     /// - Returns: false when the file cannot be written (the caller logs it).
     func append(_ payload: [UInt8]) -> Bool {
-        var entry = Self.magic
-        withUnsafeBytes(of: UInt32(payload.count).littleEndian) { entry.append(contentsOf: $0) }
-        entry.append(contentsOf: payload)
+        append { $0.append(contentsOf: payload) }
+    }
+
+    /// Appends one entry whose payload `encode` appends to the buffer it is given (behind the entry's head, so the
+    /// payload is written where it lies, not copied behind the head afterwards). Thread-safe.
+    /// - Returns: false when the file cannot be written (the caller logs it).
+    func append(encoding encode: (inout [UInt8]) -> Void) -> Bool {
+        var entry = Self.magic + [0, 0, 0, 0]
+        encode(&entry)
+        withUnsafeBytes(of: UInt32(entry.count - 8).littleEndian) { entry.replaceSubrange(4..<8, with: $0) }
         return descriptor.withLock { fd in
             if fd < 0 { fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600) }
             guard fd >= 0 else { return false }

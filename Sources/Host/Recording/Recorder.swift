@@ -79,7 +79,7 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
     private func spill(_ traces: [ExchangeTrace]) {
         for trace in traces {
             spilled.add(1, ordering: .relaxed)
-            if !journal.append(TraceCodec.encode(trace, redactor: builder.redactor)) {
+            if !journal.append(encoding: { TraceCodec.encode(trace, redactor: builder.redactor, into: &$0) }) {
                 logger.error("cannot write the record journal", metadata: ["lessllm.journal": "\(journal.path)",
                                                                           "lessllm.exchange.id": "\(trace.id)"])
             }

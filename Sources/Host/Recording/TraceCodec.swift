@@ -7,8 +7,18 @@ enum TraceCodec {
     /// Encodes `trace`; with a redactor, secrets in headers and the upstream URL are masked first (a journal is a
     /// file on disk, so it must hold no more than the database will).
     static func encode(_ trace: ExchangeTrace, redactor: HeaderRedactor? = nil) -> [UInt8] {
-        let redact = { (headers: [(String, String)]) in redactor?.redact(headers) ?? headers }
-        var out = Writer()
+        var bytes: [UInt8] = []
+        encode(trace, redactor: redactor, into: &bytes)
+        return bytes
+    }
+
+    /// Appends the encoding of `trace` to `buffer`. Spilling happens on an event loop while the relay is busiest:
+    /// the buffer grows once, and no strings or header lists are copied on the way.
+    static func encode(_ trace: ExchangeTrace, redactor: HeaderRedactor?, into buffer: inout [UInt8]) {
+        var out = Writer(redactor: redactor)
+        swap(&out.buffer, &buffer)  // moved in and back out: never shared, so appending copies nothing
+        defer { swap(&out.buffer, &buffer) }
+        out.buffer.reserveCapacity(out.buffer.count + trace.approximateBytes)
         out.byte(version)
         out.string(trace.id)
         out.u64(trace.receivedAt)
@@ -17,7 +27,7 @@ enum TraceCodec {
         out.string(trace.path)
         out.string(trace.clientIP)
         out.string(trace.userAgent)
-        out.headers(redact(trace.requestHeaders))
+        out.headers(trace.requestHeaders)
         out.bytes(trace.requestBody)
         out.optionalString(trace.clientDialect?.rawValue)
         out.byte(trace.stream ? 1 : 0)
@@ -28,15 +38,15 @@ enum TraceCodec {
         out.optionalString(trace.upstreamModel)
         out.optionalU64(trace.upstreamStartedAt)
         out.optionalString(trace.upstreamURL.map { redactor?.redact(url: $0) ?? $0 })
-        out.headers(redact(trace.upstreamRequestHeaders))
+        out.headers(trace.upstreamRequestHeaders)
         out.optionalBytes(trace.upstreamRequestBody)
         out.optionalU64(trace.upstreamHeadAt)
         out.optionalU64(trace.upstreamStatus.map { UInt64($0) })
-        out.headers(redact(trace.upstreamResponseHeaders))
+        out.headers(trace.upstreamResponseHeaders)
         out.events(trace.upstreamEvents)
         out.u64s(trace.relayDelays)
         out.u64(UInt64(trace.responseStatus))
-        out.headers(redact(trace.responseHeaders))
+        out.headers(trace.responseHeaders)
         out.u64(UInt64(trace.responseBytes))
         out.events(trace.clientEvents)
         out.byte(trace.responseIsEventStream ? 1 : 0)
@@ -45,7 +55,6 @@ enum TraceCodec {
         out.optionalU64(trace.failure.map { UInt64($0.status) })
         out.optionalString(trace.failure?.message)
         out.byte(trace.clientCancelled ? 1 : 0)
-        return out.buffer
     }
 
     /// Decodes a trace; nil when the bytes are not a trace of this version.
@@ -106,6 +115,11 @@ enum TraceCodec {
 
     private struct Writer {
         var buffer: [UInt8] = []
+        let redactor: HeaderRedactor?
+
+        init(redactor: HeaderRedactor?) {
+            self.redactor = redactor
+        }
 
         mutating func byte(_ value: UInt8) { buffer.append(value) }
         mutating func u64(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) } }
@@ -113,7 +127,7 @@ enum TraceCodec {
             u64(UInt64(value.count))
             buffer.append(contentsOf: value)
         }
-        mutating func string(_ value: String) { bytes(Array(value.utf8)) }
+        mutating func string(_ value: String) { bytes(value.utf8) }
         mutating func optionalString(_ value: String?) {
             byte(value == nil ? 0 : 1)
             if let value { string(value) }
@@ -134,7 +148,7 @@ enum TraceCodec {
             u64(UInt64(list.count))
             for (name, value) in list {
                 string(name)
-                string(value)
+                string(redactor?.isSecret(name) == true ? HeaderRedactor.mask : value)
             }
         }
         mutating func events(_ log: EventLog) {

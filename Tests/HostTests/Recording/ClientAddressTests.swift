@@ -24,8 +24,7 @@ struct ClientAddressTests {
         let redactor = HeaderRedactor(extra: ["X-Internal-Token"])
         let headers = [("Authorization", "Bearer a"), ("x-api-key", "b"), ("API-Key", "c"), ("Cookie", "d"),
                        ("Proxy-Authorization", "e"), ("x-internal-token", "f"), ("anthropic-beta", "g")]
-        #expect(redactor.redact(headers).map(\.1)
-            == ["[redacted]", "[redacted]", "[redacted]", "[redacted]", "[redacted]", "[redacted]", "g"])
+        #expect(headers.map { redactor.isSecret($0.0) } == [true, true, true, true, true, true, false])
     }
 
     @Test("URLs lose user info and secret query values only")

@@ -331,6 +331,25 @@ struct RecordBuilderTests {
         #expect(TraceCodec.decode(ArraySlice(TraceCodec.encode(trace).dropLast(3))) == nil)
     }
 
+    @Test("the journal's binary form holds no secret: every header set and the upstream URL are masked")
+    func traceCodecRedacts() throws {
+        let trace = Self.openAIStreamTrace(events: Self.openAIChunks)
+        trace.responseHeaders.append(("Set-Cookie", "session=s3cr3t-cookie"))
+        let plain = String(decoding: TraceCodec.encode(trace), as: UTF8.self)
+        let masked = TraceCodec.encode(trace, redactor: Self.builder.redactor)
+        let text = String(decoding: masked, as: UTF8.self)
+        for secret in ["sk-client-secret", "sk-upstream-secret", "s3cr3t-cookie", "user:pw", "key=abc"] {
+            #expect(plain.contains(secret), "the fixture carries \(secret)")
+            #expect(!text.contains(secret), "\(secret) is masked")
+        }
+        let decoded = try #require(TraceCodec.decode(ArraySlice(masked)))
+        #expect(decoded.requestHeaders.first { $0.0 == "Authorization" }?.1 == HeaderRedactor.mask)
+        #expect(decoded.responseHeaders.last! == ("Set-Cookie", HeaderRedactor.mask))
+        #expect(decoded.requestHeaders.first { $0.0 == "accept" }?.1 == "*/*")
+        // Masked before encoding or after decoding, the record is the same.
+        #expect(Self.builder.record(decoded) == Self.builder.record(trace))
+    }
+
     @Test("ISO 8601 timestamps")
     func timestamps() {
         #expect(Timestamp.iso8601(millis: 0) == "1970-01-01T00:00:00.000Z")

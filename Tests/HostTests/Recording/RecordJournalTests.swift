@@ -30,6 +30,23 @@ struct RecordJournalTests {
         #expect(!FileManager.default.fileExists(atPath: path + ".replaying"))
     }
 
+    @Test("an entry encoded in place behind its head reads back whole, between entries appended as bytes")
+    func entryEncodedInPlace() throws {
+        let folder = try TestPaths.temporaryFolder("journal-in-place")
+        let path = folder.appendingPathComponent("lessllm.journal").path
+        let journal = RecordJournal(path: path)
+        let long = [UInt8](repeating: 0x5A, count: 70_000)  // a length that needs three bytes of the head
+        #expect(journal.append(Array("first".utf8)))
+        #expect(journal.append(encoding: { $0.append(contentsOf: long) }))
+        #expect(journal.append(encoding: { _ in }))
+        #expect(journal.append(Array("last".utf8)))
+        #expect(journal.takeEntries().map { Array($0) } == [Array("first".utf8), long, [], Array("last".utf8)])
+        let file = try Data(contentsOf: URL(fileURLWithPath: path + ".replaying"))
+        let second = 8 + "first".utf8.count  // where the second entry's head starts
+        #expect(Array(file[second..<second + 4]) == Array("LLJ1".utf8))
+        #expect(Array(file[second + 4..<second + 8]) == [0x70, 0x11, 0x01, 0x00], "70,000 little-endian")
+    }
+
     @Test("whether the journal can be written is known at start: its file, or its folder while there is none")
     func writeProblem() throws {
         let folder = try TestPaths.temporaryFolder("journal-check")
