@@ -50,7 +50,7 @@ PROFILES = {
         "validate_requests": 16,
         "paced_model": "bench-paced-50-64-5", "paced_c": (1, 32), "paced_streams_per_conn": {1: 8, 32: 8},
         "s500": {"streams": 500, "model": "bench-paced-50-64-20", "ramp_ms": 500, "rounds": 3},
-        "s10k": {"streams": 10000, "model": "bench-paced-50-16-400", "ramp_ms": 3000, "rounds": 2},
+        "s10k": {"streams": 10000, "model": "bench-paced-50-16-400", "ramp_ms": 3000, "rounds": 3},
         "settle_s": 0.3,
     },
     "smoke": {
