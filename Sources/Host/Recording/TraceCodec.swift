@@ -4,8 +4,8 @@ enum TraceCodec {
     /// Version of the layout; bump when fields change (old journals are then skipped with a warning).
     static let version: UInt8 = 1
 
-    /// Encodes `trace`; with a redactor, secrets in headers and the upstream URL are masked first (a journal is a
-    /// file on disk, so it must hold no more than the database will).
+    /// Encodes `trace`; with a redactor, secrets in headers and the upstream URL are masked as they are written (a
+    /// journal is a file on disk, so it must hold no more than the database will).
     static func encode(_ trace: ExchangeTrace, redactor: HeaderRedactor? = nil) -> [UInt8] {
         var bytes: [UInt8] = []
         encode(trace, redactor: redactor, into: &bytes)
