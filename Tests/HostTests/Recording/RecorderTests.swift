@@ -60,6 +60,19 @@ struct RecorderTests {
         #expect(recorder.stored.load(ordering: .relaxed) == 10_000)
     }
 
+    @Test("at a moderate rate records reach the sink a batch at a time, not one by one")
+    func recordsGatherIntoBatches() throws {
+        let recorder = try makeRecorder()
+        for index in 0..<40 {
+            recorder.submit(Self.trace(index))
+            usleep(2_000)  // 500 a second: the worker keeps up, so without gathering each trace is a batch of one
+        }
+        recorder.shutdown()
+        let batches = try String(contentsOf: output, encoding: .utf8).split(separator: "\n")
+        #expect(try storedIDs() == (0..<40).map { String(format: "01TEST%020d", $0) })
+        #expect(batches.count <= 8, "40 traces over ~80 ms gather in 50 ms windows: \(batches.count) batches")
+    }
+
     @Test("a slow sink never blocks submit: overflow goes to the journal and arrives later, once")
     func slowSinkSpills() throws {
         let recorder = try makeRecorder(capacity: 5, delayMillis: 200)
