@@ -114,7 +114,9 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
         var rate = RecordRate()
         while true {
             _ = wakeUp.wait(timeout: .now() + .seconds(1))
-            if rate.perSecond < Self.gatherBelowRate { gather() }
+            if rate.perSecond < Self.gatherBelowRate, let filledIn = gather() {
+                rate.note(Self.gatherTarget, filledIn: filledIn)
+            }
             let (batch, stopping) = state.withLock { state in
                 var batch: [ExchangeTrace] = []
                 batch.reserveCapacity(min(state.queue.count, Self.batchSize))
@@ -167,14 +169,17 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
     /// dozen at a time instead of one by one: one wake-up of this thread and one SQLite transaction per batch. A
     /// record alone in a transaction writes every page it touches — seven B-trees' pages, ~70 KB of disk for a
     /// ~2 KB record. Under load a batch is waiting already and nothing waits.
-    private func gather() {
+    /// - Returns: how long the batch took to reach `gatherTarget` (nanoseconds), nil when it did not.
+    private func gather() -> UInt64? {
         let gathering = state.withLock { state in
             state.gathering = !state.stopping && (1..<Self.gatherTarget).contains(state.queue.count)
             return state.gathering
         }
-        guard gathering else { return }
-        _ = batchReady.wait(timeout: .now() + Self.gatherWindow)
+        guard gathering else { return nil }
+        let start = MonotonicClock.nanoseconds()
+        let filled = batchReady.wait(timeout: .now() + Self.gatherWindow) == .success
         state.withLock { $0.gathering = false }
+        return filled ? MonotonicClock.nanoseconds() &- start : nil
     }
 
     /// How long a batch may gather (records reach the dashboard this much later at most).
@@ -245,6 +250,12 @@ private struct RecordRate {
     private(set) var perSecond = 0.0
     private var windowStart = MonotonicClock.nanoseconds()
     private var counted = 0
+
+    /// A gathered batch that filled up faster than the window could tell: the rate is at least that, now (a load
+    /// starting after a quiet spell would otherwise be gathered for up to a window more).
+    mutating func note(_ records: Int, filledIn nanoseconds: UInt64) {
+        perSecond = max(perSecond, Double(records) * 1e9 / Double(max(1, nanoseconds)))
+    }
 
     mutating func count(_ records: Int) {
         counted += records
