@@ -14,8 +14,11 @@ struct DialectPathTests {
         #expect(Dialect(path: "/v1/chat/completions?api-version=1") == .openAIChat)
         #expect(Dialect(path: "/v1/messages") == .anthropicMessages)
         #expect(Dialect(path: "/messages?beta=true") == .anthropicMessages)
+        #expect(Dialect(path: "/v1/chat/completions?") == .openAIChat)
+        #expect(Dialect(path: "/messages?/v1/chat/completions") == .anthropicMessages)
         for other in ["", "/", "?", "/v1/chat/completions/", "/V1/messages", "/v1/messages/count_tokens",
-                      "/v1/chat/completion", "/v2/messages", "/v1/messagesx", "v1/messages", "/v1/models"] {
+                      "/v1/chat/completion", "/v2/messages", "/v1/messagesx", "v1/messages", "/v1/models",
+                      "/v1/messages\u{E9}", "/v1/chat/completions\u{0}", "?/v1/messages"] {
             #expect(Dialect(path: other) == nil, "\(other)")
         }
     }
