@@ -52,31 +52,15 @@ enum ExchangeID {
         return UInt64(time.tv_sec) * 1000 + UInt64(time.tv_nsec) / 1_000_000
     }
 
-    /// 128 bits → 26 base32 digits, most significant first.
-    private static func encode(millis: UInt64, high: UInt16, low: UInt64) -> String {
-        // Lay the 128 bits out as two words: [48-bit time | 16-bit high] [64-bit low].
-        let upper = (millis << 16) | UInt64(high)
+    /// 128 bits → 26 base32 digits, most significant first: [48-bit time | 16-bit high | 64-bit low], read five
+    /// bits at a time from a 130-bit field whose top two bits are zero.
+    static func encode(millis: UInt64, high: UInt16, low: UInt64) -> String {
+        let value = UInt128(truncatingIfNeeded: millis) << 80 | UInt128(high) << 64 | UInt128(low)
         return String(unsafeUninitializedCapacity: 26) { digits in
             for index in 0..<26 {
-                let shift = 125 - 5 * index  // bit position of this digit's lowest bit, counted in the 130-bit field
-                digits[index] = alphabet[Int(bits(upper, low, from: shift))]
+                digits[index] = alphabet[Int(truncatingIfNeeded: (value >> (125 - 5 * index)) & 0x1F)]
             }
             return 26
         }
-    }
-
-    /// Five bits of the 128-bit number (upper:low) whose lowest bit is at `shift` (may reach past bit 127).
-    private static func bits(_ upper: UInt64, _ low: UInt64, from shift: Int) -> UInt64 {
-        var value: UInt64 = 0
-        for bit in (0..<5).reversed() {
-            let position = shift + bit
-            let set: Bool = switch position {
-            case 128...: false
-            case 64..<128: (upper >> UInt64(position - 64)) & 1 == 1
-            default: (low >> UInt64(position)) & 1 == 1
-            }
-            value = value << 1 | (set ? 1 : 0)
-        }
-        return value
     }
 }
