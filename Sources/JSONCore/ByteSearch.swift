@@ -29,6 +29,18 @@ public enum ByteSearch {
         return memcmp(first, second, left.count) == 0
     }
 
+    /// Whether `text` up to its first `terminator` byte (all of it when it has none) is `literal`, byte for byte
+    /// (`memcmp` over the string's own storage: comparing UTF-8 views index by index cost ~1,100 instructions for a
+    /// request path).
+    public static func equal(_ text: String, before terminator: UInt8, _ literal: StaticString) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in
+            let end = utf8.firstIndex(of: terminator) ?? utf8.count
+            let pattern = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+            return equal(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(utf8)[..<end]), pattern)
+        }
+    }
+
     /// Whether `bytes` begin with `prefix` (written in lower case), ASCII letters compared without case: a media
     /// type or a header name checked without building a lower-cased copy.
     public static func hasPrefix(_ bytes: UnsafeRawBufferPointer, ignoringCase prefix: StaticString) -> Bool {

@@ -202,24 +202,15 @@ struct IncomingRequest {
 extension Dialect {
     /// The dialect a request path belongs to, if it is one of the API endpoints.
     init?(path: String) {
-        // Runs twice for every request: compared as contiguous bytes, up to the query (walking the string's UTF-8
-        // view index by index cost ~1,100 instructions a call).
-        var path = path
-        let dialect = path.withUTF8 { utf8 -> Dialect? in
-            var bytes = UnsafeRawBufferPointer(utf8)
-            if let query = bytes.firstIndex(of: UInt8(ascii: "?")) {
-                bytes = UnsafeRawBufferPointer(rebasing: bytes[..<query])
-            }
-            func isEndpoint(_ endpoint: StaticString) -> Bool {
-                let endpointBytes = UnsafeRawBufferPointer(start: endpoint.utf8Start, count: endpoint.utf8CodeUnitCount)
-                return ByteSearch.equal(bytes, endpointBytes)
-            }
-            if isEndpoint("/v1/chat/completions") || isEndpoint("/chat/completions") { return .openAIChat }
-            if isEndpoint("/v1/messages") || isEndpoint("/messages") { return .anthropicMessages }
+        // Runs twice for every request: the path's bytes up to the query, compared where they lie.
+        func isEndpoint(_ endpoint: StaticString) -> Bool { ByteSearch.equal(path, before: UInt8(ascii: "?"), endpoint) }
+        if isEndpoint("/v1/chat/completions") || isEndpoint("/chat/completions") {
+            self = .openAIChat
+        } else if isEndpoint("/v1/messages") || isEndpoint("/messages") {
+            self = .anthropicMessages
+        } else {
             return nil
         }
-        guard let dialect else { return nil }
-        self = dialect
     }
 }
 

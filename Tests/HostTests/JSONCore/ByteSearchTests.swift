@@ -111,4 +111,20 @@ struct ByteSearchTests {
         #expect(!has("text\u{0F}event-stream", "text/event-stream"))  // '/' (0x2F) is no case of 0x0F
         #expect(!has("", "a"))
     }
+
+    @Test("a string up to a terminator byte equals a literal byte for byte: case, length and what follows count")
+    func equalBeforeTerminator() {
+        let query = UInt8(ascii: "?")
+        #expect(ByteSearch.equal("/v1/messages", before: query, "/v1/messages"))
+        #expect(ByteSearch.equal("/v1/messages?beta=true", before: query, "/v1/messages"))
+        #expect(ByteSearch.equal("?x", before: query, ""))
+        #expect(ByteSearch.equal("", before: query, ""))
+        #expect(!ByteSearch.equal("/V1/messages", before: query, "/v1/messages"))
+        #expect(!ByteSearch.equal("/v1/message", before: query, "/v1/messages"))
+        #expect(!ByteSearch.equal("/v1/messages/", before: query, "/v1/messages"))
+        #expect(!ByteSearch.equal("/v1/messages\u{E9}", before: query, "/v1/messages"))
+        #expect(!ByteSearch.equal("?/v1/messages", before: query, "/v1/messages"))
+        // A string short enough to be stored inline reads the same as one on the heap.
+        #expect(ByteSearch.equal(String("/m?".dropLast()), before: query, "/m"))
+    }
 }
