@@ -8,10 +8,15 @@ import PluginKit
 /// are required; every other field may be absent or null and is then stored as NULL. Fields of the wrong type are
 /// refused with the record and field named.
 struct ExchangeRow {
-    /// The exchange id (the primary key).
-    let id: String
-    /// The scalar columns, in `ExchangeSchema.storedColumns` order.
-    let values: [SQLiteValue]
+    /// One column's value as it is bound.
+    enum Column {
+        case value(SQLiteValue)
+        /// UTF-8 text lying in `batch` (a string literal that needs no decoding): bound from there, never copied.
+        case batchText(Range<Int>)
+    }
+
+    /// The scalar columns, in `ExchangeSchema.storedColumns` order (the first is the id).
+    let columns: [Column]
     /// The whole record (the column `record_json`, which follows them), as a range of `batch`.
     let wholeRecord: Range<Int>
     /// The batch the record came from (shared by every row of it, not copied).
@@ -20,65 +25,93 @@ struct ExchangeRow {
     /// Reads one record of a batch from its index (given by the host, or found by walking the record).
     /// - Throws: `PluginError.invalidRequest` naming the record and the problem.
     init(_ record: RecordIndex) throws(PluginError) {
-        guard let id = try? record.string(LESSLLM_RECORD_ID), !id.isEmpty else {
+        guard let id = try? record.text(LESSLLM_RECORD_ID), Self.count(of: id) > 0 else {
             throw .invalidRequest("\(record.position) has no \"id\" (a non-empty string is required)")
         }
-        guard id.utf8.count <= 128 else { throw .invalidRequest("\(record.position) has an id longer than 128 bytes") }
+        guard Self.count(of: id) <= 128 else {
+            throw .invalidRequest("\(record.position) has an id longer than 128 bytes")
+        }
         guard let startedAt = try record.integer(LESSLLM_RECORD_STARTED_AT_MS) else {
             throw record.problem("started_at_ms is required (Unix milliseconds)")
         }
-        self.id = id
-        self.batch = record.bytes
-        values = [
-            .text(id),
-            .integer(Int64(startedAt)),
-            .text(try record.string(LESSLLM_RECORD_CLIENT_DIALECT)),
-            .text(try record.string(LESSLLM_RECORD_PROVIDER)),
-            .text(try record.string(LESSLLM_RECORD_UPSTREAM_DIALECT)),
-            .text(try record.string(LESSLLM_RECORD_REQUESTED_MODEL)),
-            .text(try record.string(LESSLLM_RECORD_UPSTREAM_MODEL)),
-            .flag(try record.bool(LESSLLM_RECORD_CONVERTED)),
-            .flag(try record.bool(LESSLLM_RECORD_STREAM)),
-            .text(try record.string(LESSLLM_RECORD_OUTCOME)),
-            .integer(try record.integer(LESSLLM_RECORD_STATUS)),
-            .integer(try record.integer(LESSLLM_RECORD_UPSTREAM_STATUS)),
-            .text(try record.string(LESSLLM_RECORD_METHOD)),
-            .text(try record.string(LESSLLM_RECORD_PATH)),
-            .text(try record.string(LESSLLM_RECORD_CLIENT_IP)),
-            .text(try record.string(LESSLLM_RECORD_USER_AGENT)),
-            .integer(try record.integer(LESSLLM_RECORD_REQUEST_BYTES)),
-            .integer(try record.integer(LESSLLM_RECORD_RESPONSE_BYTES)),
-            .integer(try record.integer(LESSLLM_RECORD_INPUT_TOKENS)),
-            .integer(try record.integer(LESSLLM_RECORD_OUTPUT_TOKENS)),
-            .integer(try record.integer(LESSLLM_RECORD_CACHE_READ_TOKENS)),
-            .integer(try record.integer(LESSLLM_RECORD_CACHE_WRITE_TOKENS)),
-            .integer(try record.integer(LESSLLM_RECORD_REASONING_TOKENS)),
-            .flag(try record.bool(LESSLLM_RECORD_TOKENS_ESTIMATED)),
-            .real(try record.number(LESSLLM_RECORD_COST_TOTAL)),
-            .real(try record.number(LESSLLM_RECORD_CACHE_SAVINGS)),
-            .real(try record.number(LESSLLM_RECORD_CACHE_HIT_RATIO)),
-            .real(try record.number(LESSLLM_RECORD_UPSTREAM_TTFB_MS)),
-            .real(try record.number(LESSLLM_RECORD_TTFT_MS)),
-            .real(try record.number(LESSLLM_RECORD_TPOT_MS)),
-            .real(try record.number(LESSLLM_RECORD_TOTAL_MS)),
-            .real(try record.number(LESSLLM_RECORD_GATEWAY_OVERHEAD_MS)),
-            .real(try record.number(LESSLLM_RECORD_OUTPUT_TOKENS_PER_SECOND)),
-            .text(try record.string(LESSLLM_RECORD_ERROR_MESSAGE)),
+        batch = record.bytes
+        columns = [
+            id,
+            .value(.integer(Int64(startedAt))),
+            try record.text(LESSLLM_RECORD_CLIENT_DIALECT),
+            try record.text(LESSLLM_RECORD_PROVIDER),
+            try record.text(LESSLLM_RECORD_UPSTREAM_DIALECT),
+            try record.text(LESSLLM_RECORD_REQUESTED_MODEL),
+            try record.text(LESSLLM_RECORD_UPSTREAM_MODEL),
+            .value(.flag(try record.bool(LESSLLM_RECORD_CONVERTED))),
+            .value(.flag(try record.bool(LESSLLM_RECORD_STREAM))),
+            try record.text(LESSLLM_RECORD_OUTCOME),
+            .value(.integer(try record.integer(LESSLLM_RECORD_STATUS))),
+            .value(.integer(try record.integer(LESSLLM_RECORD_UPSTREAM_STATUS))),
+            try record.text(LESSLLM_RECORD_METHOD),
+            try record.text(LESSLLM_RECORD_PATH),
+            try record.text(LESSLLM_RECORD_CLIENT_IP),
+            try record.text(LESSLLM_RECORD_USER_AGENT),
+            .value(.integer(try record.integer(LESSLLM_RECORD_REQUEST_BYTES))),
+            .value(.integer(try record.integer(LESSLLM_RECORD_RESPONSE_BYTES))),
+            .value(.integer(try record.integer(LESSLLM_RECORD_INPUT_TOKENS))),
+            .value(.integer(try record.integer(LESSLLM_RECORD_OUTPUT_TOKENS))),
+            .value(.integer(try record.integer(LESSLLM_RECORD_CACHE_READ_TOKENS))),
+            .value(.integer(try record.integer(LESSLLM_RECORD_CACHE_WRITE_TOKENS))),
+            .value(.integer(try record.integer(LESSLLM_RECORD_REASONING_TOKENS))),
+            .value(.flag(try record.bool(LESSLLM_RECORD_TOKENS_ESTIMATED))),
+            .value(.real(try record.number(LESSLLM_RECORD_COST_TOTAL))),
+            .value(.real(try record.number(LESSLLM_RECORD_CACHE_SAVINGS))),
+            .value(.real(try record.number(LESSLLM_RECORD_CACHE_HIT_RATIO))),
+            .value(.real(try record.number(LESSLLM_RECORD_UPSTREAM_TTFB_MS))),
+            .value(.real(try record.number(LESSLLM_RECORD_TTFT_MS))),
+            .value(.real(try record.number(LESSLLM_RECORD_TPOT_MS))),
+            .value(.real(try record.number(LESSLLM_RECORD_TOTAL_MS))),
+            .value(.real(try record.number(LESSLLM_RECORD_GATEWAY_OVERHEAD_MS))),
+            .value(.real(try record.number(LESSLLM_RECORD_OUTPUT_TOKENS_PER_SECOND))),
+            try record.text(LESSLLM_RECORD_ERROR_MESSAGE),
         ]
         guard let whole = record.json(LESSLLM_RECORD_WHOLE) else {
             throw record.problem("the index does not say where the record itself lies")
         }
         wholeRecord = whole
-        assert(values.count + 1 == ExchangeSchema.storedColumns.count)
+        assert(columns.count + 1 == ExchangeSchema.storedColumns.count)
     }
 
-    /// Binds the row to the insert statement of `ExchangeSchema.insertSQL`.
-    func bind(to statement: SQLiteStatement) throws(SQLiteError) {
-        try statement.bind(values)
+    /// The exchange id (the primary key), for messages.
+    var id: String {
+        switch columns[0] {
+        case .batchText(let range): String(decoding: batch[range], as: UTF8.self)
+        case .value(let value): if case .text(let text) = value { text } else { "" }
+        }
+    }
+
+    /// How many bytes a text column holds (0 for anything else).
+    private static func count(of column: Column) -> Int {
+        switch column {
+        case .batchText(let range): range.count
+        case .value(let value): if case .text(let text) = value { text.utf8.count } else { 0 }
+        }
+    }
+
+    /// Binds the row to the insert statement of `ExchangeSchema.insertSQL` and runs it. Text is bound from the
+    /// batch in place, so the bindings are only valid while this runs: the statement is run here, and the caller
+    /// resets it (`reset`) before the batch goes.
+    func insert(with statement: SQLiteStatement) throws(SQLiteError) {
         let failure = batch.withUnsafeBytes { bytes -> SQLiteError? in
             do throws(SQLiteError) {
+                for (offset, column) in columns.enumerated() {
+                    switch column {
+                    case .value(let value):
+                        try statement.bind(value, at: Int32(offset + 1))
+                    case .batchText(let range):
+                        try statement.bindText(UnsafeRawBufferPointer(rebasing: bytes[range]), at: Int32(offset + 1),
+                                               inPlace: true)
+                    }
+                }
                 try statement.bindText(UnsafeRawBufferPointer(rebasing: bytes[wholeRecord]),
-                                       at: Int32(values.count + 1))
+                                       at: Int32(columns.count + 1), inPlace: true)
+                try statement.run()
                 return nil
             } catch {
                 return error
@@ -107,11 +140,11 @@ struct ExchangeRow {
         var rows: [ExchangeRow] = []
         rows.reserveCapacity(records.count)
         for (index, record) in records.enumerated() {
-            let label = "record \(index + 1) of \(records.count)"
+            let position = RecordPosition(index: index, count: records.count)
             guard bytes[record.lowerBound] == UInt8(ascii: "{") else {
-                throw .invalidRequest("\(label) must be a JSON object, got \(JSONDescription.of(bytes[record]))")
+                throw .invalidRequest("\(position) must be a JSON object, got \(JSONDescription.of(bytes[record]))")
             }
-            rows.append(try ExchangeRow(RecordIndex(bytes: bytes, walking: record, position: label)))
+            rows.append(try ExchangeRow(RecordIndex(bytes: bytes, walking: record, position: position)))
         }
         return rows
     }
@@ -130,7 +163,7 @@ struct ExchangeRow {
         var rows: [ExchangeRow] = []
         rows.reserveCapacity(count)
         for index in 0..<count {
-            let position = "record \(index + 1) of \(count)"
+            let position = RecordPosition(index: index, count: count)
             let entries = UnsafeBufferPointer(rebasing: fields[(index * fieldCount)...].prefix(fieldCount))
             let recordIndex = try RecordIndex(bytes: bytes, given: entries, body: body, position: position)
             guard let record = recordIndex.json(LESSLLM_RECORD_WHOLE), record.lowerBound == cursor,

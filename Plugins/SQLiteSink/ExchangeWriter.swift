@@ -107,18 +107,18 @@ final class ExchangeWriter {
         do throws(SQLiteError) {
             return try connection.transaction("IMMEDIATE") { () throws(SQLiteError) in
                 let insert = try insertStatement()
+                // Rows bind their text in place: no binding may outlive this batch.
+                defer { insert.reset() }
                 var stored = 0
                 for row in rows {
-                    insert.reset()
-                    try row.bind(to: insert)
+                    insert.rewind()  // every row binds every parameter
                     do throws(SQLiteError) {
-                        try insert.run()
+                        try row.insert(with: insert)
                     } catch {
                         throw SQLiteError(code: error.code, message: "record \(row.id): \(error.message)")
                     }
                     stored += connection.changes
                 }
-                insert.reset()
                 return (stored, rows.count - stored)
             }
         } catch {

@@ -14,10 +14,12 @@ struct RecordIndex {
     let bytes: [UInt8]
     /// Per field, the range of its value's JSON text; nil when absent or null.
     private let ranges: [Range<Int>?]
-    /// "record 3 of 5", where the record is in its batch.
-    let position: String
-    /// "record 3 of 5 (id 01…)", the prefix of every error about a field (the id when the record has one).
-    let label: String
+    /// Where the record is in its batch.
+    let position: RecordPosition
+
+    /// "record 3 of 5 (id 01…)", the prefix of every error about a field (the id when the record has one). Made
+    /// only for an error: formatting it for every record cost ~2 % of storing one.
+    var label: String { Self.label(position, id: ranges[Int(LESSLLM_RECORD_ID)], in: bytes) }
 
     /// Each field's path in the record ("" for the record itself), by `LESSLLM_RECORD_*`.
     static let paths: [String] = [
@@ -35,7 +37,7 @@ struct RecordIndex {
     /// Where the record itself lies (`LESSLLM_RECORD_WHOLE`) is for the caller to check against the batch.
     /// - Throws: `PluginError.invalidRequest` when an entry points outside the batch.
     init(bytes: [UInt8], given: UnsafeBufferPointer<lessllm_bytes>, body: UnsafeRawBufferPointer,
-         position: String) throws(PluginError) {
+         position: RecordPosition) throws(PluginError) {
         var ranges = [Range<Int>?](repeating: nil, count: Self.paths.count)
         let base = UInt(bitPattern: body.baseAddress)
         let end = UInt(body.count)
@@ -52,13 +54,12 @@ struct RecordIndex {
         self.bytes = bytes
         self.ranges = ranges
         self.position = position
-        self.label = Self.label(position, id: ranges[Int(LESSLLM_RECORD_ID)], in: bytes)
     }
 
     /// The index of the record at `record`, found by walking its JSON.
     /// - Throws: `PluginError.invalidRequest` when the record or one of its sections is not an object.
-    init(bytes: [UInt8], walking record: Range<Int>, position: String) throws(PluginError) {
-        var fields = try RecordFields(bytes: bytes, range: record, label: position)
+    init(bytes: [UInt8], walking record: Range<Int>, position: RecordPosition) throws(PluginError) {
+        var fields = try RecordFields(bytes: bytes, range: record, label: position.description)
         let label = Self.label(position, id: fields.json("id"), in: bytes)
         fields.label = label
         var sections: [String: RecordFields?] = ["": fields]
@@ -78,7 +79,6 @@ struct RecordIndex {
         self.bytes = bytes
         self.ranges = ranges
         self.position = position
-        self.label = label
     }
 
     // MARK: - Typed fields
@@ -93,6 +93,20 @@ struct RecordIndex {
             throw mismatch(field, expected: "a string", got: range)
         }
         return text
+    }
+
+    /// A string field as a column: where its text lies in the batch when the literal holds it as is (printable
+    /// ASCII, no escapes: model names, ids, paths, outcomes), so it is bound from there; decoded otherwise.
+    func text(_ field: Int32) throws(PluginError) -> ExchangeRow.Column {
+        guard let range = json(field) else { return .value(.null) }
+        if range.count >= 2, bytes[range.lowerBound] == UInt8(ascii: "\""), bytes[range.upperBound - 1] == UInt8(ascii: "\"") {
+            let content = range.lowerBound + 1..<range.upperBound - 1
+            let plain = bytes[content].allSatisfy {
+                $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "\"")
+            }
+            if plain { return .batchText(content) }
+        }
+        return .value(.text(try string(field)))
     }
 
     /// An integer field (JSON number without fraction or exponent, within 64 bits).
@@ -130,9 +144,9 @@ struct RecordIndex {
     // MARK: - Helpers
 
     /// "record 3 of 5 (id 01…)" when the record's id is a string, else the position alone.
-    private static func label(_ position: String, id range: Range<Int>?, in bytes: [UInt8]) -> String {
+    private static func label(_ position: RecordPosition, id range: Range<Int>?, in bytes: [UInt8]) -> String {
         guard let range, let id = decodedString(at: range, in: bytes), !id.isEmpty, id.utf8.count <= 128 else {
-            return position
+            return position.description
         }
         return "\(position) (id \(id))"
     }
@@ -156,4 +170,13 @@ struct RecordIndex {
     private func mismatch(_ field: Int32, expected: String, got range: Range<Int>) -> PluginError {
         problem("\(Self.describe(Int(field))) must be \(expected), got \(JSONDescription.of(bytes[range]))")
     }
+}
+
+/// Where a record is in its batch, as messages name it: "record 3 of 5".
+struct RecordPosition: CustomStringConvertible {
+    /// 0-based.
+    let index: Int
+    let count: Int
+
+    var description: String { "record \(index + 1) of \(count)" }
 }

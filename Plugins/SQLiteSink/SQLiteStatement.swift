@@ -22,39 +22,53 @@ final class SQLiteStatement {
         sqlite3_clear_bindings(handle)
     }
 
+    /// Makes the statement ready to run again, keeping its bindings: for a caller that binds every parameter
+    /// anew each run (clearing them first frees each bound copy only to bind another), and calls `reset` when done.
+    func rewind() {
+        sqlite3_reset(handle)
+    }
+
     /// Binds `values` to the parameters `?1…?n`, in order.
     /// - Throws: `SQLiteError` when a value cannot be bound (wrong count, too big).
     func bind(_ values: [SQLiteValue]) throws(SQLiteError) {
         for (offset, value) in values.enumerated() {
-            let index = Int32(offset + 1)
-            let result: Int32
-            switch value {
-            case .null:
-                result = sqlite3_bind_null(handle, index)
-            case .integer(let number):
-                result = sqlite3_bind_int64(handle, index, number)
-            case .real(let number):
-                result = sqlite3_bind_double(handle, index, number)
-            case .text(let text):
-                result = Self.bindText(text, to: handle, at: index)
-            case .blob(let bytes):
-                result = bytes.withUnsafeBytes { buffer in
-                    sqlite3_bind_blob64(handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
-                                        sqlite3_uint64(buffer.count), sqliteTransient)
-                }
-            }
-            guard result == SQLITE_OK else { throw error(result) }
+            try bind(value, at: Int32(offset + 1))
         }
     }
 
-    /// Binds UTF-8 text given as bytes (copied by SQLite) to parameter `index` (1-based); nil binds NULL.
-    func bindText(_ utf8: UnsafeRawBufferPointer?, at index: Int32) throws(SQLiteError) {
+    /// Binds `value` to parameter `index` (1-based).
+    func bind(_ value: SQLiteValue, at index: Int32) throws(SQLiteError) {
+        let result: Int32
+        switch value {
+        case .null:
+            result = sqlite3_bind_null(handle, index)
+        case .integer(let number):
+            result = sqlite3_bind_int64(handle, index, number)
+        case .real(let number):
+            result = sqlite3_bind_double(handle, index, number)
+        case .text(let text):
+            result = Self.bindText(text, to: handle, at: index)
+        case .blob(let bytes):
+            result = bytes.withUnsafeBytes { buffer in
+                sqlite3_bind_blob64(handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
+                                    sqlite3_uint64(buffer.count), sqliteTransient)
+            }
+        }
+        guard result == SQLITE_OK else { throw error(result) }
+    }
+
+    /// Binds UTF-8 text given as bytes to parameter `index` (1-based); nil binds NULL.
+    /// - Parameter inPlace: false (the default) has SQLite copy the bytes. True binds them where they are
+    ///   (`SQLITE_STATIC`): the caller keeps them alive and unchanged until the statement has run, and binds the
+    ///   parameter anew or calls `reset` before they go.
+    func bindText(_ utf8: UnsafeRawBufferPointer?, at index: Int32, inPlace: Bool = false) throws(SQLiteError) {
         let result: Int32
         if let utf8 {
             // An empty buffer may have no address, and a NULL pointer would bind NULL instead of ''.
             let base = utf8.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start)
             result = sqlite3_bind_text64(handle, index, base.assumingMemoryBound(to: CChar.self),
-                                         sqlite3_uint64(utf8.count), sqliteTransient, UInt8(SQLITE_UTF8))
+                                         sqlite3_uint64(utf8.count), inPlace ? sqliteStatic : sqliteTransient,
+                                         UInt8(SQLITE_UTF8))
         } else {
             result = sqlite3_bind_null(handle, index)
         }
@@ -144,6 +158,9 @@ final class SQLiteStatement {
         return SQLiteError(code: code, message: message ?? String(cString: sqlite3_errstr(code)))
     }
 }
+
+/// `SQLITE_STATIC`: SQLite uses a bound value where it lies (its owner keeps it alive while bound).
+var sqliteStatic: sqlite3_destructor_type? { nil }
 
 /// `SQLITE_TRANSIENT`: SQLite copies a bound value before the bind call returns.
 var sqliteTransient: sqlite3_destructor_type {

@@ -25,6 +25,9 @@ struct SQLiteSinkRecordIndexTests {
         var third = TestRecord(id: "01IDX3", startedAtMs: baseTimeMs + 3)
         third.clientDialect = "anthropic.messages"
         third.estimated = true
+        third.model = "modèle-été"  // not ASCII: decoded, not bound from the batch
+        third.upstreamModel = ""
+        third.errorMessage = "tab\there\u{7F}"
         return [first, second, third]
     }
 
@@ -67,6 +70,17 @@ struct SQLiteSinkRecordIndexTests {
         #expect(second["error_message"] == .text(#"upstream said "no""#))
         #expect(second["cost_total"] == .null)
         #expect(second["provider"] == .null)
+        // Text bound from the batch in place, and text decoded from escapes or non-ASCII bytes, read back exactly.
+        let third = try indexed.file().row(
+            "SELECT id, requested_model, upstream_model, error_message, outcome, path FROM exchanges WHERE id = '01IDX3'")
+        #expect(third["id"] == .text("01IDX3"))
+        #expect(third["requested_model"] == .text("modèle-été"))
+        #expect(third["upstream_model"] == .text(""))
+        #expect(third["error_message"] == .text("tab\there\u{7F}"))
+        #expect(third["outcome"] == .text("ok"))
+        #expect(third["path"] == .text("/v1/chat/completions"))
+        let ids = try indexed.file().rows("SELECT id FROM exchanges ORDER BY id").map { $0.first }
+        #expect(ids == [.text("01IDX1"), .text("01IDX2"), .text("01IDX3")])
     }
 
     @Test("an index that does not describe its batch is refused with the reason, and nothing is stored")
