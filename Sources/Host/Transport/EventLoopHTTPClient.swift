@@ -7,7 +7,8 @@ import Synchronization
 /// An upstream event is read, framed, converted and written to the client by one thread in one wake-up; libcurl's
 /// thread, which TLS and proxied upstreams use, needs two (its own and the event loop's).
 final class EventLoopHTTPClient: Sendable {
-    private let pools = Mutex<[ObjectIdentifier: NIOLoopBound<UpstreamConnectionPool>]>([:])
+    /// Per event loop: its idle connections and its transfers' deadlines.
+    private let loops = Mutex<[ObjectIdentifier: NIOLoopBound<LoopState>]>([:])
     private let idleLifetime: Duration
 
     /// - Parameter idleLifetime: how long an idle keep-alive connection is kept for reuse.
@@ -20,28 +21,37 @@ final class EventLoopHTTPClient: Sendable {
         _ request: UpstreamRequest, target: PlainHTTPTarget, options: TransportOptions, flow: FlowControl,
         eventLoop: any EventLoop, handler: any UpstreamResponseHandler
     ) -> any UpstreamTransfer {
+        let state = state(of: eventLoop)
         let transfer = EventLoopTransfer(request: request, target: target, options: options, flow: flow,
-                                         eventLoop: eventLoop, pool: pool(for: eventLoop), handler: handler)
+                                         eventLoop: eventLoop, pool: state.pool, deadlines: state.deadlines,
+                                         handler: handler)
         transfer.begin()
         return transfer
     }
 
     /// Closes the idle connections of every event loop.
     func shutdown() {
-        for pool in pools.withLock({ Array($0.values) }) {
-            pool.eventLoop.execute { pool.value.closeAll() }
+        for state in loops.withLock({ Array($0.values) }) {
+            state.eventLoop.execute { state.value.pool.closeAll() }
         }
     }
 
-    private func pool(for eventLoop: any EventLoop) -> UpstreamConnectionPool {
+    private func state(of eventLoop: any EventLoop) -> LoopState {
         let key = ObjectIdentifier(eventLoop)
-        let bound = pools.withLock { pools in
-            if let existing = pools[key] { return existing }
-            let created = NIOLoopBound(UpstreamConnectionPool(eventLoop: eventLoop, idleLifetime: idleLifetime),
+        let bound = loops.withLock { loops in
+            if let existing = loops[key] { return existing }
+            let created = NIOLoopBound(LoopState(pool: UpstreamConnectionPool(eventLoop: eventLoop, idleLifetime: idleLifetime),
+                                                 deadlines: DeadlineTicker(eventLoop: eventLoop)),
                                        eventLoop: eventLoop)
-            pools[key] = created
+            loops[key] = created
             return created
         }
         return bound.value
+    }
+
+    /// What the client keeps per event loop (used on that loop only).
+    private struct LoopState {
+        let pool: UpstreamConnectionPool
+        let deadlines: DeadlineTicker
     }
 }

@@ -5,21 +5,23 @@ import NIOPosix
 /// One upstream HTTP/1.1 transfer of the event-loop client: a pooled or new connection on the exchange's own event
 /// loop, the request, and the response handed to the exchange as it is read — no thread hop in between.
 ///
-/// Timeouts: connect is NIO's; first byte, idle gap and total share one timer, armed for the earliest deadline and
-/// re-armed when it fires early (deadlines only move later, so nothing is rescheduled per chunk).
+/// Timeouts: connect is NIO's; first byte, idle gap and total share one deadline, the earliest of them, which the
+/// event loop's `DeadlineTicker` watches; when it passes, the clocks are checked and the next one set (deadlines
+/// only move later, so nothing is rescheduled per chunk).
 ///
 /// A connect that fails because the process is out of file descriptors (EMFILE, ENFILE) is tried again a little
 /// later, until the connect timeout: every stream holds two descriptors, so a burst past the limit would otherwise
 /// fail the streams that arrive last while the ones ahead of them are about to finish and release theirs.
 ///
 /// THREAD: the exchange's event loop only.
-final class EventLoopTransfer: UpstreamTransfer {
+final class EventLoopTransfer: UpstreamTransfer, DeadlineWatched {
     private let request: UpstreamRequest
     private let target: PlainHTTPTarget
     private let options: TransportOptions
     private let flow: FlowControl
     private let eventLoop: any EventLoop
     private let pool: UpstreamConnectionPool
+    private let deadlines: DeadlineTicker
     /// Nil once the transfer ended: nothing more reaches the exchange.
     private var handler: (any UpstreamResponseHandler)?
     private var connection: UpstreamConnection?
@@ -30,21 +32,24 @@ final class EventLoopTransfer: UpstreamTransfer {
     private let startedAt: UInt64
     private var sentAt: UInt64?
     private var lastByteAt: UInt64
-    private var timer: Scheduled<Void>?
-    private var timerDeadline: UInt64 = .max
+    /// When the clocks are next checked (`DeadlineWatched`).
+    private(set) var deadline: UInt64 = .max
+    var tickerSlot = -1
     /// The wait before the next connect attempt when descriptors run out (doubles up to `longestDescriptorWait`).
     private var descriptorWait = EventLoopTransfer.firstDescriptorWait
     private static let firstDescriptorWait: UInt64 = 5_000_000
     private static let longestDescriptorWait: UInt64 = 200_000_000
 
     init(request: UpstreamRequest, target: PlainHTTPTarget, options: TransportOptions, flow: FlowControl,
-         eventLoop: any EventLoop, pool: UpstreamConnectionPool, handler: any UpstreamResponseHandler) {
+         eventLoop: any EventLoop, pool: UpstreamConnectionPool, deadlines: DeadlineTicker,
+         handler: any UpstreamResponseHandler) {
         self.request = request
         self.target = target
         self.options = options
         self.flow = flow
         self.eventLoop = eventLoop
         self.pool = pool
+        self.deadlines = deadlines
         self.handler = handler
         startedAt = MonotonicClock.nanoseconds()
         lastByteAt = startedAt
@@ -148,7 +153,7 @@ final class EventLoopTransfer: UpstreamTransfer {
         guard let handler else { return }
         headReceived = true
         lastByteAt = MonotonicClock.nanoseconds()
-        if lastByteAt &+ options.idleTimeout.nanoseconds < timerDeadline {
+        if lastByteAt &+ options.idleTimeout.nanoseconds < deadline {
             arm(at: lastByteAt &+ options.idleTimeout.nanoseconds)
         }
         handler.upstreamHead(status: status, headers: headers)
@@ -198,7 +203,7 @@ final class EventLoopTransfer: UpstreamTransfer {
     func cancel() {
         guard let handler else { return }
         self.handler = nil
-        timer?.cancel()
+        deadlines.forget(self)
         detach()?.close()
         // Never from inside the caller's call: the exchange may be in the middle of handling an event.
         eventLoop.assumeIsolated().execute {
@@ -217,18 +222,16 @@ final class EventLoopTransfer: UpstreamTransfer {
     // MARK: - Timeouts and the end
 
     private func arm(at deadline: UInt64) {
-        timer?.cancel()
-        timerDeadline = deadline
-        let now = MonotonicClock.nanoseconds()
-        let delay = deadline > now ? Int64(clamping: deadline - now) : 0
-        timer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(delay)) { [self] in
-            timer = nil
-            checkDeadlines()
-        }
+        self.deadline = deadline
+        deadlines.watch(self)
+    }
+
+    func deadlineReached() {
+        checkDeadlines()
     }
 
     private func checkDeadlines() {
-        guard handler != nil else { return }
+        guard handler != nil else { return deadlines.forget(self) }
         let now = MonotonicClock.nanoseconds()
         if now >= totalDeadline {
             return expire("upstream timed out: the exchange took longer than \(options.totalTimeout)")
@@ -262,8 +265,7 @@ final class EventLoopTransfer: UpstreamTransfer {
     private func end(_ failure: TransportFailure?) {
         guard let handler else { return }
         self.handler = nil
-        timer?.cancel()
-        timer = nil
+        deadlines.forget(self)
         handler.upstreamEnd(failure)
     }
 }
