@@ -99,7 +99,8 @@ struct RecordIndex {
     /// ASCII, no escapes: model names, ids, paths, outcomes), so it is bound from there; decoded otherwise.
     func text(_ field: Int32) throws(PluginError) -> ExchangeRow.Column {
         guard let range = json(field) else { return .value(.null) }
-        if range.count >= 2, bytes[range.lowerBound] == UInt8(ascii: "\""), bytes[range.upperBound - 1] == UInt8(ascii: "\"") {
+        if range.count >= 2, bytes[range.lowerBound] == UInt8(ascii: "\""),
+           bytes[range.upperBound - 1] == UInt8(ascii: "\"") {
             let content = range.lowerBound + 1..<range.upperBound - 1
             let plain = bytes[content].allSatisfy {
                 $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "\"")

@@ -40,9 +40,9 @@ final class EventLoopHTTPClient: Sendable {
         let key = ObjectIdentifier(eventLoop)
         let bound = loops.withLock { loops in
             if let existing = loops[key] { return existing }
-            let created = NIOLoopBound(LoopState(pool: UpstreamConnectionPool(eventLoop: eventLoop, idleLifetime: idleLifetime),
-                                                 deadlines: DeadlineTicker(eventLoop: eventLoop)),
-                                       eventLoop: eventLoop)
+            let state = LoopState(pool: UpstreamConnectionPool(eventLoop: eventLoop, idleLifetime: idleLifetime),
+                                  deadlines: DeadlineTicker(eventLoop: eventLoop))
+            let created = NIOLoopBound(state, eventLoop: eventLoop)
             loops[key] = created
             return created
         }
