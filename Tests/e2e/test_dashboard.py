@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -47,7 +48,7 @@ def downloads(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser(downloads):
+def browser(downloads, tmp_path_factory):
     options = webdriver.ChromeOptions()
     options.binary_location = find_program("chromium", "chromium-browser")
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -56,7 +57,10 @@ def browser(downloads):
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
                                               "download.prompt_for_download": False})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = Service(executable_path=find_program("chromedriver"))
+    # Chromium keeps its singleton socket in a folder of $TMPDIR that it leaves behind even after quit(): one
+    # folder per test run in the machine's /tmp. Given a folder of the run's own, pytest's clean-up takes it.
+    browser_tmp = tmp_path_factory.mktemp("chromium-tmp")
+    service = Service(executable_path=find_program("chromedriver"), env={**os.environ, "TMPDIR": str(browser_tmp)})
     driver = webdriver.Chrome(options=options, service=service)
     driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
