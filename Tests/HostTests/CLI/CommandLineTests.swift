@@ -19,14 +19,17 @@ struct CommandLineTests {
         #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Stack dump"))
     }
 
-    private static let providerBody = """
+    /// A provider, a route and a SQLite sink whose file lies in the test's own folder.
+    private var providerBody: String {
+        """
         providers:
           oa: { plugin: dev.lessllm.provider.openai, base_url: "http://127.0.0.1:9/v1" }
         routes:
           - { model: "gpt-*", provider: oa }
         sinks:
-          sqlite: { plugin: dev.lessllm.sink.sqlite, options: { path: /tmp/lessllm-cli-test.db } }
+          sqlite: { plugin: dev.lessllm.sink.sqlite, options: { path: \(folder.appendingPathComponent("exchanges.db").path) } }
         """
+    }
 
     @Test("--version names the product and the ABI")
     func version() throws {
@@ -47,7 +50,7 @@ struct CommandLineTests {
 
     @Test("plugins prints one row per loaded plugin with its metadata")
     func pluginsTable() throws {
-        let config = try TestConfig.write(in: folder, body: Self.providerBody)
+        let config = try TestConfig.write(in: folder, body: providerBody)
         let result = try lessllm("plugins", "--config", config.path)
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
@@ -71,7 +74,7 @@ struct CommandLineTests {
         try FileManager.default.createDirectory(at: plugins, withIntermediateDirectories: true)
         let broken = plugins.appendingPathComponent("broken.so")
         try "oops".write(to: broken, atomically: true, encoding: .utf8)
-        let config = try TestConfig.write(in: folder, pluginsFolder: plugins, body: Self.providerBody)
+        let config = try TestConfig.write(in: folder, pluginsFolder: plugins, body: providerBody)
         let result = try lessllm("plugins", "--config", config.path)
         expectCleanFailure(result)
         #expect(result.stdout.contains("dev.lessllm.provider.openai"))
@@ -81,7 +84,7 @@ struct CommandLineTests {
 
     @Test("check says OK and exits 0 for a good configuration")
     func checkPasses() throws {
-        let config = try TestConfig.write(in: folder, body: Self.providerBody)
+        let config = try TestConfig.write(in: folder, body: providerBody)
         let result = try lessllm("check", "--config", config.path)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "\(config.path): OK — 3 plugins loaded; providers: oa; 1 routes; sinks: sqlite\n")
@@ -179,7 +182,7 @@ struct CommandLineTests {
         try FileManager.default.createDirectory(at: plugins, withIntermediateDirectories: true)
         let broken = try CPluginCompiler.build(source: TestPaths.fixture("plugins/test_plugin.c"), into: plugins,
                                                name: "major2", defines: ["TABLE_MAJOR=2"])
-        let config = try TestConfig.write(in: folder, pluginsFolder: plugins, body: Self.providerBody)
+        let config = try TestConfig.write(in: folder, pluginsFolder: plugins, body: providerBody)
         let result = try lessllm("server", "--config", config.path)
         expectCleanFailure(result)
         #expect(result.stderr == "error: \(broken): ABI major mismatch: the plugin table was built for ABI 2.1, "
@@ -189,7 +192,7 @@ struct CommandLineTests {
 
     @Test("server says which address it cannot bind")
     func serverAddressInUse() throws {
-        let config = try TestConfig.write(in: folder, body: Self.providerBody)
+        let config = try TestConfig.write(in: folder, body: providerBody)
         let first = try GatewayProcess(config: config)
         defer { first.stop() }
         let port = first.baseURL.split(separator: ":").last!
