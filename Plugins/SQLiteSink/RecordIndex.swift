@@ -95,18 +95,12 @@ struct RecordIndex {
         return text
     }
 
-    /// A string field as a column: where its text lies in the batch when the literal holds it as is (printable
-    /// ASCII, no escapes: model names, ids, paths, outcomes), so it is bound from there; decoded otherwise.
+    /// A string field as a column: where its text lies in the batch when the literal holds it as is (ASCII, no
+    /// escapes: model names, ids, paths, outcomes), so it is bound from there; decoded otherwise.
     func text(_ field: Int32) throws(PluginError) -> ExchangeRow.Column {
         guard let range = json(field) else { return .value(.null) }
-        if range.count >= 2, bytes[range.lowerBound] == UInt8(ascii: "\""),
-           bytes[range.upperBound - 1] == UInt8(ascii: "\"") {
-            let content = range.lowerBound + 1..<range.upperBound - 1
-            let plain = bytes[content].allSatisfy {
-                $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "\"")
-            }
-            if plain { return .batchText(content) }
-        }
+        let plain = bytes.withUnsafeBytes { JSONScanner.plainStringContent(UnsafeRawBufferPointer(rebasing: $0[range])) }
+        if let plain { return .batchText(range.lowerBound + plain.lowerBound..<range.lowerBound + plain.upperBound) }
         return .value(.text(try string(field)))
     }
 

@@ -98,6 +98,17 @@ public enum JSONScanner {
         return JSONStringDecoder.string(from: scanned, in: literal)
     }
 
+    /// Where the text of the JSON string literal `literal` (quotes included) lies in it when the literal holds it
+    /// as is — no escape, no control character, no non-ASCII byte (nothing to decode or to check as UTF-8) — so it
+    /// can be used in place; nil otherwise (decode it with ``decodeString(_:)``, which also refuses a malformed one).
+    public static func plainStringContent(_ literal: UnsafeRawBufferPointer) -> Range<Int>? {
+        guard literal.count >= 2, literal[0] == ASCII.quote, literal[literal.count - 1] == ASCII.quote else {
+            return nil
+        }
+        let content = UnsafeRawBufferPointer(rebasing: literal[1..<literal.count - 1])
+        return JSONReader.endOfPlainRun(in: content, from: 0) == content.count ? 1..<literal.count - 1 : nil
+    }
+
     /// Decodes one JSON string literal, quotes included, appending its UTF-8 to `output`.
     ///
     /// The byte form of ``decodeString(_:)``, for copying a value straight into an outgoing buffer.

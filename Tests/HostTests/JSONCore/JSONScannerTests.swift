@@ -97,6 +97,23 @@ struct JSONScannerTests {
         }
     }
 
+    @Test("plainStringContent gives the text's range only when the literal holds it as is")
+    func plainStringContent() {
+        func plain(_ literal: String) -> Range<Int>? {
+            Array(literal.utf8).withUnsafeBytes { JSONScanner.plainStringContent($0) }
+        }
+        #expect(plain(#""gpt-4o""#) == 1..<7)
+        #expect(plain(#""""#) == 1..<1)
+        #expect(plain(#""/v1/chat/completions?x=1 ~{}\#u{7F}""#) == 1..<30)  // longer than a word; DEL is plain
+        #expect(plain(#""a\"b""#) == nil)
+        #expect(plain(#""line\nbreak""#) == nil)
+        #expect(plain("\"tab\there\"") == nil)  // a raw control character: malformed, for the decoder to refuse
+        #expect(plain(#""modèle""#) == nil)
+        #expect(plain(#""unterminated"#) == nil)
+        #expect(plain("12") == nil)
+        #expect(plain(#"""#) == nil)
+    }
+
     @Test("decodeString decodes a literal, checking it is exactly one")
     func decodeString() throws {
         #expect(try JSONScanner.decodeString(JSONFixtures.bytes(#""a\"b\u00e9\uD83D\uDE00\n""#)) == "a\"bé😀\n")
