@@ -50,7 +50,8 @@ open class PassthroughStream: PluginStream {
     }
 
     open func onEvent(stream: OpaquePointer?, event: UnsafePointer<lessllm_event>) throws(PluginError) {
-        if let terminal, !sawTerminal, terminal.matches(event.pointee) { sawTerminal = true }
+        // Only an event stream can end early (`close`); a whole body is not scanned for its terminal.
+        if isEventStream, let terminal, !sawTerminal, terminal.matches(event.pointee) { sawTerminal = true }
         if host.emit(stream, event: event) == LESSLLM_E_CANCELLED {
             throw PluginError(LESSLLM_E_CANCELLED, "the client went away")
         }

@@ -113,7 +113,7 @@ final class Gateway: Sendable {
         return ExchangeTrace(
             id: ExchangeID.next(at: UInt64(now)), receivedAt: MonotonicClock.nanoseconds(), wallMillis: now,
             method: request.head.method.rawValue, path: request.head.uri,
-            clientIP: ClientAddress.resolve(remote: request.remoteAddress, forwardedFor: headers["x-forwarded-for"],
+            clientIP: ClientAddress.resolve(peer: request.peerIP, forwardedFor: headers["x-forwarded-for"],
                                             trusted: trustedProxies),
             userAgent: headers.first(name: "user-agent") ?? "", requestHeaders: headers.map { ($0.name, $0.value) },
             requestBody: body.readBytes(length: body.readableBytes) ?? [], clientDialect: dialect)

@@ -42,6 +42,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Bytes that are not HTTP arrived after requests still being answered: they get a 400 once those are done.
     private var unparsable: (any Error)?
 
+    /// The peer's address as text, formatted for the connection's first request (`inet_ntop` and `sprintf`).
+    private var formattedPeerIP: String?
+
     init(gateway: Gateway) {
         self.gateway = gateway
     }
@@ -94,7 +97,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             state = .receiving(head, body)
         case (.end, .receiving(let head, let body)):
             state = .responding(nil)
-            let request = IncomingRequest(head: head, body: body, remoteAddress: context.channel.remoteAddress)
+            let request = IncomingRequest(head: head, body: body, peerIP: peerIP(context))
             let exchange = gateway.handle(request, context: context) { [weak self] in
                 self?.responseFinished()
             }
@@ -102,6 +105,13 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case (.body, _), (.end, _):
             break  // the rest of a rejected request
         }
+    }
+
+    private func peerIP(_ context: ChannelHandlerContext) -> String {
+        if let formattedPeerIP { return formattedPeerIP }
+        let text = context.channel.remoteAddress?.ipAddress ?? ""
+        formattedPeerIP = text
+        return text
     }
 
     private func responseFinished() {
@@ -189,7 +199,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 struct IncomingRequest {
     var head: HTTPRequestHead
     var body: ByteBuffer
-    var remoteAddress: SocketAddress?
+    /// The connection's peer address as text ("" when it has none, as a Unix socket's).
+    var peerIP: String
 
     /// The path without the query string (found as a byte: splitting by `Character` walks grapheme clusters).
     var path: Substring {

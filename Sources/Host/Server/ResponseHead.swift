@@ -11,24 +11,12 @@ enum ResponseHead {
     /// announces `transfer-encoding: chunked` (a streamed response; the caller frames the body).
     static func write(status: HTTPResponseStatus, headers: [(String, String)], chunked: Bool,
                       into buffer: inout ByteBuffer) {
-        // Assembled in an array and written once: each small write into a ByteBuffer costs a few hundred
-        // instructions of checks, and a head is dozens of them.
-        var head: [UInt8] = []
-        head.reserveCapacity(512)
-        head.append(contentsOf: "HTTP/1.1 ".utf8)
-        head.append(contentsOf: String(status.code).utf8)
-        head.append(contentsOf: " ".utf8)
-        head.append(contentsOf: status.reasonPhrase.utf8)
-        head.append(contentsOf: "\r\n".utf8)
-        for (name, value) in headers {
-            head.append(contentsOf: name.utf8)
-            head.append(contentsOf: ": ".utf8)
-            head.append(contentsOf: value.utf8)
-            head.append(contentsOf: "\r\n".utf8)
-        }
-        if chunked { head.append(contentsOf: "transfer-encoding: chunked\r\n".utf8) }
-        head.append(contentsOf: "\r\n".utf8)
-        buffer.writeBytes(head)
+        var head = HTTPHeadWriter(capacity: 512)
+        head.statusLine(code: Int(status.code), reason: status.reasonPhrase)
+        for (name, value) in headers { head.header(name, value) }
+        if chunked { head.raw("transfer-encoding: chunked\r\n") }
+        head.raw("\r\n")
+        buffer.writeBytes(head.bytes)
     }
 
     /// The last chunk of a chunked body.

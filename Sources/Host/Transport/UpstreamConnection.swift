@@ -59,35 +59,20 @@ final class UpstreamConnection: ChannelDuplexHandler {
     /// `<method> <target> HTTP/1.1`, the request's headers but those of framing, `host` when it has none,
     /// `content-length`, the blank line, the body.
     static func write(_ request: UpstreamRequest, to target: PlainHTTPTarget, into bytes: inout ByteBuffer) {
-        // Assembled in an array and written once: each small write into a ByteBuffer costs a few hundred
-        // instructions of checks, and a head is dozens of them.
-        var head: [UInt8] = []
-        head.reserveCapacity(512)
-        head.append(contentsOf: request.method.utf8)
-        head.append(contentsOf: " ".utf8)
-        head.append(contentsOf: target.requestTarget.utf8)
-        head.append(contentsOf: " HTTP/1.1\r\n".utf8)
+        var head = HTTPHeadWriter(capacity: 512)
+        head.requestLine(method: request.method, target: target.requestTarget)
         var hasHost = false
         for (name, value) in request.headers {
             hasHost = hasHost || HeaderRules.name(name, is: "host")
             guard !Self.framing.contains(name) else { continue }
-            head.append(contentsOf: name.utf8)
-            head.append(contentsOf: ": ".utf8)
-            head.append(contentsOf: value.utf8)
-            head.append(contentsOf: "\r\n".utf8)
+            head.header(name, value)
         }
-        if !hasHost {
-            head.append(contentsOf: "Host: ".utf8)
-            head.append(contentsOf: target.authority.utf8)
-            head.append(contentsOf: "\r\n".utf8)
-        }
+        if !hasHost { head.header("Host", target.authority) }
         if request.method != "GET" || !request.body.isEmpty {
-            head.append(contentsOf: "Content-Length: ".utf8)
-            head.append(contentsOf: String(request.body.count).utf8)
-            head.append(contentsOf: "\r\n".utf8)
+            head.header("Content-Length", decimal: request.body.count)
         }
-        head.append(contentsOf: "\r\n".utf8)
-        bytes.writeBytes(head)
+        head.raw("\r\n")
+        bytes.writeBytes(head.bytes)
         bytes.writeBytes(request.body)
     }
 

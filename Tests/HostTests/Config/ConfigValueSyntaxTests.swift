@@ -46,6 +46,32 @@ struct ConfigValueSyntaxTests {
         #expect(ModelPattern("é?").matches("éx"))
         #expect(!ModelPattern("gpt-4o").isGlob && ModelPattern("gpt-4o").matches("gpt-4o"))
         #expect(!ModelPattern("gpt-4o").matches("GPT-4o"))
+        #expect(ModelPattern("?").matches("\u{1F600}") && !ModelPattern("?").matches("ab"))
+        #expect(ModelPattern("*a*b").matches("xaaxb") && !ModelPattern("*a*b").matches("xaaxbc"))
+        #expect(ModelPattern("gpt-*") == ModelPattern("gpt-*"))
+        #expect(Set([ModelPattern("a*"), ModelPattern("a*"), ModelPattern("a?")]).count == 2)
+    }
+
+    @Test("glob matching agrees with a plain recursive matcher on 3,000 random patterns and names")
+    func globsAgreeWithReference() {
+        func reference(_ pattern: ArraySlice<Character>, _ name: ArraySlice<Character>) -> Bool {
+            guard let first = pattern.first else { return name.isEmpty }
+            if first == "*" {
+                return reference(pattern.dropFirst(), name) || (!name.isEmpty && reference(pattern, name.dropFirst()))
+            }
+            guard let head = name.first, first == "?" || first == head else { return false }
+            return reference(pattern.dropFirst(), name.dropFirst())
+        }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [Character] = ["a", "b", "é", "*", "?"]
+        for _ in 0..<3_000 {
+            let pattern = String((0..<Int.random(in: 0...6, using: &generator)).map { _ in alphabet.randomElement()! })
+            let name = String((0..<Int.random(in: 0...8, using: &generator)).map { _ in
+                alphabet.prefix(3).randomElement()!
+            })
+            #expect(ModelPattern(pattern).matches(name) == reference(Array(pattern)[...], Array(name)[...]),
+                    "pattern \(pattern) name \(name)")
+        }
     }
 
     @Test func networks() throws {

@@ -8,15 +8,31 @@ struct ClientAddressTests {
     let proxies = [IPNetwork.parse("10.0.0.0/8")!, IPNetwork.parse("::1")!]
 
     @Test("X-Forwarded-For is believed only from a trusted proxy, and only up to the first untrusted hop")
-    func forwardedFor() throws {
-        let direct = try SocketAddress(ipAddress: "203.0.113.9", port: 5000)
-        let proxy = try SocketAddress(ipAddress: "10.1.2.3", port: 5000)
-        #expect(ClientAddress.resolve(remote: direct, forwardedFor: ["1.2.3.4"], trusted: proxies) == "203.0.113.9")
-        #expect(ClientAddress.resolve(remote: proxy, forwardedFor: ["1.2.3.4"], trusted: proxies) == "1.2.3.4")
-        #expect(ClientAddress.resolve(remote: proxy, forwardedFor: ["6.6.6.6, 1.2.3.4, 10.9.9.9"], trusted: proxies)
+    func forwardedFor() {
+        let direct = "203.0.113.9"
+        let proxy = "10.1.2.3"
+        #expect(ClientAddress.resolve(peer: direct, forwardedFor: ["1.2.3.4"], trusted: proxies) == "203.0.113.9")
+        #expect(ClientAddress.resolve(peer: proxy, forwardedFor: ["1.2.3.4"], trusted: proxies) == "1.2.3.4")
+        #expect(ClientAddress.resolve(peer: proxy, forwardedFor: ["6.6.6.6, 1.2.3.4, 10.9.9.9"], trusted: proxies)
             == "1.2.3.4")
-        #expect(ClientAddress.resolve(remote: proxy, forwardedFor: [], trusted: proxies) == "10.1.2.3")
-        #expect(ClientAddress.resolve(remote: proxy, forwardedFor: ["1.2.3.4"], trusted: []) == "10.1.2.3")
+        #expect(ClientAddress.resolve(peer: proxy, forwardedFor: [], trusted: proxies) == "10.1.2.3")
+        #expect(ClientAddress.resolve(peer: proxy, forwardedFor: ["1.2.3.4"], trusted: []) == "10.1.2.3")
+        #expect(ClientAddress.resolve(peer: "::1", forwardedFor: ["2001:db8::7"], trusted: proxies) == "2001:db8::7")
+        #expect(ClientAddress.resolve(peer: "", forwardedFor: ["1.2.3.4"], trusted: proxies) == "")
+    }
+
+    @Test("the X-Forwarded-For values are not even read unless the peer is a trusted proxy")
+    func forwardedForReadOnlyForTrustedPeers() {
+        var reads = 0
+        func chain() -> [String] {
+            reads += 1
+            return ["1.2.3.4"]
+        }
+        #expect(ClientAddress.resolve(peer: "203.0.113.9", forwardedFor: chain(), trusted: proxies) == "203.0.113.9")
+        #expect(ClientAddress.resolve(peer: "10.1.2.3", forwardedFor: chain(), trusted: []) == "10.1.2.3")
+        #expect(reads == 0)
+        #expect(ClientAddress.resolve(peer: "10.1.2.3", forwardedFor: chain(), trusted: proxies) == "1.2.3.4")
+        #expect(reads == 1)
     }
 
     @Test("credential headers are masked whatever their case; other headers are kept")

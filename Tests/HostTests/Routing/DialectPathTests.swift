@@ -27,7 +27,7 @@ struct DialectPathTests {
     func requestPath() {
         func path(_ uri: String) -> Substring {
             IncomingRequest(head: HTTPRequestHead(version: .http1_1, method: .POST, uri: uri), body: ByteBuffer(),
-                            remoteAddress: nil).path
+                            peerIP: "").path
         }
         #expect(path("/v1/messages?beta=true") == "/v1/messages")
         #expect(path("/v1/messages") == "/v1/messages")

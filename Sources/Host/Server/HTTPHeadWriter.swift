@@ -1,0 +1,102 @@
+/// Writes the text of an HTTP/1.1 head (request or status line, header lines, the blank line) into bytes.
+///
+/// Each line is one `Array.append(addingCapacity:initializingWith:)` step: one uniqueness and capacity check and a
+/// byte loop. Appending a line's four pieces (`name`, `": "`, `value`, CRLF) with `append(contentsOf:)` cost ~170
+/// instructions a piece, ~700 a header; a request and its response carry a dozen headers between them.
+///
+/// Nothing is validated here: callers check header names and values with `HeaderRules` first.
+struct HTTPHeadWriter {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// `<method> <target> HTTP/1.1` and CRLF.
+    mutating func requestLine(method: String, target: String) {
+        var method = method
+        var target = target
+        method.withUTF8 { method in
+            target.withUTF8 { target in
+                let version = " HTTP/1.1\r\n".utf8
+                bytes.append(addingCapacity: method.count + target.count + 1 + version.count) { out in
+                    for byte in method { out.append(byte) }
+                    out.append(UInt8(ascii: " "))
+                    for byte in target { out.append(byte) }
+                    for byte in version { out.append(byte) }
+                }
+            }
+        }
+    }
+
+    /// `HTTP/1.1 <code> <reason>` and CRLF.
+    mutating func statusLine(code: Int, reason: String) {
+        var reason = reason
+        let code = UInt(min(max(code, 100), 999))  // three digits, as HTTP requires
+        reason.withUTF8 { reason in
+            bytes.append(addingCapacity: 15 + reason.count) { out in
+                for byte in "HTTP/1.1 ".utf8 { out.append(byte) }
+                out.append(UInt8(ascii: "0") + UInt8(code / 100))
+                out.append(UInt8(ascii: "0") + UInt8(code / 10 % 10))
+                out.append(UInt8(ascii: "0") + UInt8(code % 10))
+                out.append(UInt8(ascii: " "))
+                for byte in reason { out.append(byte) }
+                out.append(UInt8(ascii: "\r"))
+                out.append(UInt8(ascii: "\n"))
+            }
+        }
+    }
+
+    /// `<name>: <value>` and CRLF.
+    mutating func header(_ name: String, _ value: String) {
+        var name = name
+        var value = value
+        name.withUTF8 { name in
+            value.withUTF8 { value in
+                bytes.append(addingCapacity: name.count + value.count + 4) { out in
+                    for byte in name { out.append(byte) }
+                    out.append(UInt8(ascii: ":"))
+                    out.append(UInt8(ascii: " "))
+                    for byte in value { out.append(byte) }
+                    out.append(UInt8(ascii: "\r"))
+                    out.append(UInt8(ascii: "\n"))
+                }
+            }
+        }
+    }
+
+    /// `<name>: <decimal>` and CRLF (`content-length`).
+    mutating func header(_ name: StaticString, decimal: Int) {
+        var digits = 1
+        var rest = max(decimal, 0)
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        let value = max(decimal, 0)
+        name.withUTF8Buffer { name in
+            bytes.append(addingCapacity: name.count + digits + 4) { out in
+                for byte in name { out.append(byte) }
+                out.append(UInt8(ascii: ":"))
+                out.append(UInt8(ascii: " "))
+                var divisor = 1
+                for _ in 1..<digits { divisor *= 10 }
+                while divisor > 0 {
+                    out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                    divisor /= 10
+                }
+                out.append(UInt8(ascii: "\r"))
+                out.append(UInt8(ascii: "\n"))
+            }
+        }
+    }
+
+    /// A line written as is (with its CRLF): a fixed header, or the blank line that ends the head.
+    mutating func raw(_ line: StaticString) {
+        line.withUTF8Buffer { line in
+            bytes.append(addingCapacity: line.count) { out in
+                for byte in line { out.append(byte) }
+            }
+        }
+    }
+}
