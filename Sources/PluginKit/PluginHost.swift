@@ -95,26 +95,28 @@ extension lessllm_event {
 
 /// Lends `headers` as a contiguous `lessllm_header` array, valid only inside `body`.
 func withHeaders<R>(_ headers: [(String, String)], _ body: (UnsafeBufferPointer<lessllm_header>) -> R) -> R {
-    // Keep the UTF-8 storage alive for the whole call: copy every name and value once into one buffer.
-    // Sized once: growing the buffer header by header copied it several times per request.
-    var storage: [UInt8] = []
-    storage.reserveCapacity(headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count })
-    var spans: [(Int, Int, Int, Int)] = []
-    spans.reserveCapacity(headers.count)
-    for (name, value) in headers {
-        let nameStart = storage.count
-        storage.append(contentsOf: name.utf8)
-        let valueStart = storage.count
-        storage.append(contentsOf: value.utf8)
-        spans.append((nameStart, valueStart - nameStart, valueStart, storage.count - valueStart))
-    }
-    return storage.withUnsafeBufferPointer { bytes in
-        let base = bytes.baseAddress
-        let list = spans.map { span in
-            lessllm_header(
-                name: lessllm_bytes(ptr: base.map { $0 + span.0 }, len: span.1),
-                value: lessllm_bytes(ptr: base.map { $0 + span.2 }, len: span.3))
+    // Every name and value is copied once into one temporary block (on the stack when small) that lives for the
+    // whole call, and the `lessllm_header` array points into it: no heap allocation for a request's headers.
+    let byteCount = headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count }
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(byteCount, 1)) { storage in
+        withUnsafeTemporaryAllocation(of: lessllm_header.self, capacity: max(headers.count, 1)) { list in
+            var written = 0
+            func copy(_ text: String) -> lessllm_bytes {
+                let start = written
+                var text = text
+                text.withUTF8 { utf8 in
+                    guard let source = utf8.baseAddress, !utf8.isEmpty else { return }
+                    (storage.baseAddress! + start).initialize(from: source, count: utf8.count)
+                    written += utf8.count
+                }
+                return lessllm_bytes(ptr: UnsafePointer(storage.baseAddress! + start), len: written - start)
+            }
+            for (index, (name, value)) in headers.enumerated() {
+                let header = lessllm_header(name: copy(name), value: copy(value))
+                (list.baseAddress! + index).initialize(to: header)
+            }
+            defer { list.baseAddress!.deinitialize(count: headers.count) }
+            return body(UnsafeBufferPointer(start: list.baseAddress, count: headers.count))
         }
-        return list.withUnsafeBufferPointer(body)
     }
 }

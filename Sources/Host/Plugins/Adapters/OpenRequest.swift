@@ -83,24 +83,35 @@ enum HeaderList {
 
     /// Lends `headers` as a `lessllm_header` array, valid only inside `body`.
     static func withBorrowed<R>(_ headers: [(String, String)], _ body: (UnsafeBufferPointer<lessllm_header>) -> R) -> R {
-        // Sized once: growing the buffer header by header copied it several times per request.
-        var storage: [UInt8] = []
-        storage.reserveCapacity(headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count })
-        var spans: [(name: Range<Int>, value: Range<Int>)] = []
-        spans.reserveCapacity(headers.count)
-        for (name, value) in headers {
-            let nameStart = storage.count
-            storage.append(contentsOf: name.utf8)
-            let valueStart = storage.count
-            storage.append(contentsOf: value.utf8)
-            spans.append((nameStart..<valueStart, valueStart..<storage.count))
-        }
-        return storage.withUnsafeBufferPointer { bytes in
-            let list = spans.map { span in
-                lessllm_header(name: bytes.slice(span.name), value: bytes.slice(span.value))
+        // The names and values are copied once into one temporary block (on the stack when small), the array of
+        // `lessllm_header`s points into it: no heap allocation for a typical request's headers, where three
+        // arrays (bytes, their ranges, the list) were allocated for every stream opened and every head relayed.
+        let byteCount = headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(byteCount, 1)) { storage in
+            withUnsafeTemporaryAllocation(of: lessllm_header.self, capacity: max(headers.count, 1)) { list in
+                var written = 0
+                for (index, (name, value)) in headers.enumerated() {
+                    let nameBytes = copy(name, into: storage, at: &written)
+                    let valueBytes = copy(value, into: storage, at: &written)
+                    (list.baseAddress! + index).initialize(to: lessllm_header(name: nameBytes, value: valueBytes))
+                }
+                defer { list.baseAddress!.deinitialize(count: headers.count) }
+                return body(UnsafeBufferPointer(start: list.baseAddress, count: headers.count))
             }
-            return list.withUnsafeBufferPointer(body)
         }
+    }
+
+    /// Copies `text`'s UTF-8 into `storage` at `offset` (advanced past it), returning the copy as ABI bytes.
+    private static func copy(_ text: String, into storage: UnsafeMutableBufferPointer<UInt8>,
+                             at offset: inout Int) -> lessllm_bytes {
+        let start = offset
+        var text = text
+        text.withUTF8 { utf8 in
+            guard let source = utf8.baseAddress, !utf8.isEmpty else { return }
+            (storage.baseAddress! + start).initialize(from: source, count: utf8.count)
+            offset += utf8.count
+        }
+        return lessllm_bytes(ptr: UnsafePointer(storage.baseAddress! + start), len: offset - start)
     }
 }
 
