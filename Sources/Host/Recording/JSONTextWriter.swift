@@ -41,7 +41,7 @@ struct JSONTextWriter {
             bytes.append(addingCapacity: utf8.count + 4) { out in
                 if comma { out.append(UInt8(ascii: ",")) }
                 out.append(UInt8(ascii: "\""))
-                for byte in utf8 { out.append(byte) }
+                out.append(copying: utf8)
                 out.append(UInt8(ascii: "\""))
                 out.append(UInt8(ascii: ":"))
             }
@@ -189,7 +189,7 @@ struct JSONTextWriter {
         text.withUTF8Buffer { utf8 in
             bytes.append(addingCapacity: utf8.count + 1) { out in
                 if comma { out.append(UInt8(ascii: ",")) }
-                for byte in utf8 { out.append(byte) }
+                out.append(copying: utf8)
             }
         }
     }

@@ -1,8 +1,10 @@
+import JSONCore
+
 /// Writes the text of an HTTP/1.1 head (request or status line, header lines, the blank line) into bytes.
 ///
-/// Each line is one `Array.append(addingCapacity:initializingWith:)` step: one uniqueness and capacity check and a
-/// byte loop. Appending a line's four pieces (`name`, `": "`, `value`, CRLF) with `append(contentsOf:)` cost ~170
-/// instructions a piece, ~700 a header; a request and its response carry a dozen headers between them.
+/// Each line is one `Array.append(addingCapacity:initializingWith:)` step: one uniqueness and capacity check, and
+/// one copy per piece. Appending a line's four pieces (`name`, `": "`, `value`, CRLF) with `append(contentsOf:)`
+/// cost ~170 instructions a piece, ~700 a header; a request and its response carry a dozen headers between them.
 ///
 /// Nothing is validated here: callers check header names and values with `HeaderRules` first.
 struct HTTPHeadWriter {
@@ -18,16 +20,19 @@ struct HTTPHeadWriter {
         var target = target
         method.withUTF8 { method in
             target.withUTF8 { target in
-                let version = " HTTP/1.1\r\n".utf8
-                bytes.append(addingCapacity: method.count + target.count + 1 + version.count) { out in
-                    for byte in method { out.append(byte) }
-                    out.append(UInt8(ascii: " "))
-                    for byte in target { out.append(byte) }
-                    for byte in version { out.append(byte) }
+                Self.requestVersion.withUTF8Buffer { version in
+                    bytes.append(addingCapacity: method.count + target.count + 1 + version.count) { out in
+                        out.append(copying: method)
+                        out.append(UInt8(ascii: " "))
+                        out.append(copying: target)
+                        out.append(copying: version)
+                    }
                 }
             }
         }
     }
+
+    private static let requestVersion: StaticString = " HTTP/1.1\r\n"
 
     /// `HTTP/1.1 <code> <reason>` and CRLF.
     mutating func statusLine(code: Int, reason: String) {
@@ -40,7 +45,7 @@ struct HTTPHeadWriter {
                 out.append(UInt8(ascii: "0") + UInt8(code / 10 % 10))
                 out.append(UInt8(ascii: "0") + UInt8(code % 10))
                 out.append(UInt8(ascii: " "))
-                for byte in reason { out.append(byte) }
+                out.append(copying: reason)
                 out.append(UInt8(ascii: "\r"))
                 out.append(UInt8(ascii: "\n"))
             }
@@ -54,10 +59,10 @@ struct HTTPHeadWriter {
         name.withUTF8 { name in
             value.withUTF8 { value in
                 bytes.append(addingCapacity: name.count + value.count + 4) { out in
-                    for byte in name { out.append(byte) }
+                    out.append(copying: name)
                     out.append(UInt8(ascii: ":"))
                     out.append(UInt8(ascii: " "))
-                    for byte in value { out.append(byte) }
+                    out.append(copying: value)
                     out.append(UInt8(ascii: "\r"))
                     out.append(UInt8(ascii: "\n"))
                 }
@@ -76,7 +81,7 @@ struct HTTPHeadWriter {
         let value = max(decimal, 0)
         name.withUTF8Buffer { name in
             bytes.append(addingCapacity: name.count + digits + 4) { out in
-                for byte in name { out.append(byte) }
+                out.append(copying: name)
                 out.append(UInt8(ascii: ":"))
                 out.append(UInt8(ascii: " "))
                 var divisor = 1
@@ -95,7 +100,7 @@ struct HTTPHeadWriter {
     mutating func raw(_ line: StaticString) {
         line.withUTF8Buffer { line in
             bytes.append(addingCapacity: line.count) { out in
-                for byte in line { out.append(byte) }
+                out.append(copying: line)
             }
         }
     }
