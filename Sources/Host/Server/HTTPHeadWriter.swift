@@ -37,20 +37,22 @@ struct HTTPHeadWriter {
     /// `HTTP/1.1 <code> <reason>` and CRLF.
     mutating func statusLine(code: Int, reason: String) {
         var reason = reason
-        let code = UInt(min(max(code, 100), 999))  // three digits, as HTTP requires
+        let code = min(max(code, 100), 999)  // three digits, as HTTP requires
         reason.withUTF8 { reason in
-            bytes.append(addingCapacity: 15 + reason.count) { out in
-                for byte in "HTTP/1.1 ".utf8 { out.append(byte) }
-                out.append(UInt8(ascii: "0") + UInt8(code / 100))
-                out.append(UInt8(ascii: "0") + UInt8(code / 10 % 10))
-                out.append(UInt8(ascii: "0") + UInt8(code % 10))
-                out.append(UInt8(ascii: " "))
-                out.append(copying: reason)
-                out.append(UInt8(ascii: "\r"))
-                out.append(UInt8(ascii: "\n"))
+            Self.statusVersion.withUTF8Buffer { version in
+                bytes.append(addingCapacity: version.count + 6 + reason.count) { out in
+                    out.append(copying: version)
+                    Self.writeDecimal(code, to: &out)
+                    out.append(UInt8(ascii: " "))
+                    out.append(copying: reason)
+                    out.append(UInt8(ascii: "\r"))
+                    out.append(UInt8(ascii: "\n"))
+                }
             }
         }
     }
+
+    private static let statusVersion: StaticString = "HTTP/1.1 "
 
     /// `<name>: <value>` and CRLF.
     mutating func header(_ name: String, _ value: String) {
@@ -70,29 +72,27 @@ struct HTTPHeadWriter {
         }
     }
 
-    /// `<name>: <decimal>` and CRLF (`content-length`).
+    /// `<name>: <decimal>` and CRLF (`content-length`; a negative number is written as 0).
     mutating func header(_ name: StaticString, decimal: Int) {
-        var digits = 1
-        var rest = max(decimal, 0)
-        while rest >= 10 {
-            rest /= 10
-            digits += 1
-        }
-        let value = max(decimal, 0)
         name.withUTF8Buffer { name in
-            bytes.append(addingCapacity: name.count + digits + 4) { out in
+            bytes.append(addingCapacity: name.count + 4 + 19) { out in  // Int.max has 19 digits
                 out.append(copying: name)
                 out.append(UInt8(ascii: ":"))
                 out.append(UInt8(ascii: " "))
-                var divisor = 1
-                for _ in 1..<digits { divisor *= 10 }
-                while divisor > 0 {
-                    out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-                    divisor /= 10
-                }
+                Self.writeDecimal(max(decimal, 0), to: &out)
                 out.append(UInt8(ascii: "\r"))
                 out.append(UInt8(ascii: "\n"))
             }
+        }
+    }
+
+    /// The decimal digits of `value` (not negative), most significant first.
+    private static func writeDecimal(_ value: Int, to out: inout OutputSpan<UInt8>) {
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
         }
     }
 
