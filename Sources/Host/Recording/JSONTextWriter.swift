@@ -98,11 +98,11 @@ struct JSONTextWriter {
     mutating func int(_ value: Int?) {
         guard let value else { return null() }
         let comma = takeSeparator()
-        let digits = Self.decimalDigits(value.magnitude)
+        let digits = OutputSpan<UInt8>.decimalDigitCount(of: value.magnitude)
         bytes.append(addingCapacity: digits + 2) { out in
             if comma { out.append(UInt8(ascii: ",")) }
             if value < 0 { out.append(UInt8(ascii: "-")) }
-            Self.writeDecimal(value.magnitude, digits: digits, to: &out)
+            out.append(decimal: value.magnitude, digits: digits)
         }
     }
 
@@ -121,7 +121,7 @@ struct JSONTextWriter {
         let comma = takeSeparator()
         let micros = Int(thousandths)
         let whole = micros.magnitude / 1000
-        let wholeDigits = Self.decimalDigits(whole)
+        let wholeDigits = OutputSpan<UInt8>.decimalDigitCount(of: whole)
         // The thousandths without their trailing zeros: 500 → 5 (one digit), 70 → 07 (two), 0 → none.
         var fraction = micros.magnitude % 1000
         var fractionDigits = fraction == 0 ? 0 : 3
@@ -132,10 +132,10 @@ struct JSONTextWriter {
         bytes.append(addingCapacity: wholeDigits + fractionDigits + 3) { out in
             if comma { out.append(UInt8(ascii: ",")) }
             if micros < 0 { out.append(UInt8(ascii: "-")) }
-            Self.writeDecimal(whole, digits: wholeDigits, to: &out)
+            out.append(decimal: whole, digits: wholeDigits)
             if fractionDigits > 0 {
                 out.append(UInt8(ascii: "."))
-                Self.writeDecimal(fraction, digits: fractionDigits, to: &out)
+                out.append(decimal: fraction, digits: fractionDigits)
             }
         }
     }
@@ -191,29 +191,6 @@ struct JSONTextWriter {
                 if comma { out.append(UInt8(ascii: ",")) }
                 out.append(copying: utf8)
             }
-        }
-    }
-
-    /// How many decimal digits `value` has (1 for 0).
-    private static func decimalDigits(_ value: UInt) -> Int {
-        var digits = 1
-        var rest = value
-        while rest >= 10 {
-            rest /= 10
-            digits += 1
-        }
-        return digits
-    }
-
-    /// `value`'s `digits` lowest decimal digits, most significant first (leading zeros when it has fewer).
-    private static func writeDecimal(_ value: UInt, digits: Int, to out: inout OutputSpan<UInt8>) {
-        var scale: UInt = 1
-        for _ in 1..<digits { scale *= 10 }
-        var rest = value
-        while scale > 0 {
-            out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / scale % 10))
-            rest %= scale
-            scale /= 10
         }
     }
 }

@@ -42,7 +42,7 @@ struct HTTPHeadWriter {
             Self.statusVersion.withUTF8Buffer { version in
                 bytes.append(addingCapacity: version.count + 6 + reason.count) { out in
                     out.append(copying: version)
-                    Self.writeDecimal(code, to: &out)
+                    out.append(decimal: UInt(code), digits: 3)
                     out.append(UInt8(ascii: " "))
                     out.append(copying: reason)
                     out.append(UInt8(ascii: "\r"))
@@ -74,25 +74,17 @@ struct HTTPHeadWriter {
 
     /// `<name>: <decimal>` and CRLF (`content-length`; a negative number is written as 0).
     mutating func header(_ name: StaticString, decimal: Int) {
+        let value = UInt(max(decimal, 0))
+        let digits = OutputSpan<UInt8>.decimalDigitCount(of: value)
         name.withUTF8Buffer { name in
-            bytes.append(addingCapacity: name.count + 4 + 19) { out in  // Int.max has 19 digits
+            bytes.append(addingCapacity: name.count + 4 + digits) { out in
                 out.append(copying: name)
                 out.append(UInt8(ascii: ":"))
                 out.append(UInt8(ascii: " "))
-                Self.writeDecimal(max(decimal, 0), to: &out)
+                out.append(decimal: value, digits: digits)
                 out.append(UInt8(ascii: "\r"))
                 out.append(UInt8(ascii: "\n"))
             }
-        }
-    }
-
-    /// The decimal digits of `value` (not negative), most significant first.
-    private static func writeDecimal(_ value: Int, to out: inout OutputSpan<UInt8>) {
-        var divisor = 1
-        while divisor <= value / 10 { divisor *= 10 }
-        while divisor > 0 {
-            out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-            divisor /= 10
         }
     }
 

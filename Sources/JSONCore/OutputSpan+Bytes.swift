@@ -20,3 +20,30 @@ extension OutputSpan where Element == UInt8 {
         append(copying: UnsafeRawBufferPointer(bytes))
     }
 }
+
+extension OutputSpan where Element == UInt8 {
+    /// How many decimal digits `value` has (1 for 0): what `append(decimal:digits:)` needs room for.
+    public static func decimalDigitCount(of value: UInt) -> Int {
+        var digits = 1
+        var rest = value
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        return digits
+    }
+
+    /// Appends `value`'s `digits` lowest decimal digits, most significant first (leading zeros when it has fewer):
+    /// numbers written straight into a record or an HTTP head, where formatting each through `String` cost
+    /// hundreds of instructions.
+    public mutating func append(decimal value: UInt, digits: Int) {
+        var scale: UInt = 1
+        for _ in 1..<max(digits, 1) { scale *= 10 }
+        var rest = value
+        while scale > 0 {
+            append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / scale % 10))
+            rest %= scale
+            scale /= 10
+        }
+    }
+}
