@@ -1,3 +1,5 @@
+import JSONCore
+
 /// A quick estimate of a request's input tokens, for an Anthropic `message_start` sent before the OpenAI upstream
 /// has reported any usage.
 ///
@@ -18,42 +20,66 @@ enum TokenEstimator {
     static let attachmentMinimumLength = 1024
 
     /// The estimate for the bytes in `ranges` of `body`; at least 1 when they hold anything.
+    ///
+    /// Every byte counts but those of attachments, so only strings need a look: the scan jumps from quote to quote
+    /// (8 bytes at a time, `ByteSearch`) and reads a string's bytes one by one only when it is long enough to be an
+    /// attachment. A coding agent's request is tens of kilobytes of short strings and text.
     static func estimate(_ body: UnsafeRawBufferPointer, ranges: [Range<Int>]) -> Int {
         var counted = 0
         var attachments = 0
         for range in ranges {
-            var position = range.lowerBound
-            while position < range.upperBound {
-                guard body[position] == UInt8(ascii: "\"") else {
-                    counted += 1
-                    position += 1
-                    continue
-                }
-                let start = position
-                var isBase64 = true
-                position += 1
-                while position < range.upperBound && body[position] != UInt8(ascii: "\"") {
-                    if body[position] == UInt8(ascii: "\\") {
-                        // `\/` is an escaped slash, which some encoders write inside base64; any other escape is text.
-                        let next = position + 1 < range.upperBound ? body[position + 1] : 0
-                        if next != UInt8(ascii: "/") { isBase64 = false }
-                        position += 2
-                        continue
-                    }
-                    if isBase64 && !isBase64Character(body[position]) { isBase64 = false }
-                    position += 1
-                }
-                position += 1
-                let length = min(position, range.upperBound) - start
-                if isBase64 && length >= attachmentMinimumLength {
+            let bytes = UnsafeRawBufferPointer(rebasing: body[range])
+            counted += bytes.count
+            var position = 0
+            while true {
+                let start = ByteSearch.firstIndex(of: quote, or: quote, in: bytes, from: position)
+                guard start < bytes.count else { break }
+                let string = stringBounds(openingAt: start, in: bytes)
+                let length = string.end - start
+                let content = UnsafeRawBufferPointer(rebasing: bytes[string.content])
+                if length >= attachmentMinimumLength, isBase64(content) {
                     attachments += 1
-                } else {
-                    counted += length
+                    counted -= length
                 }
+                position = string.end
             }
         }
         guard counted + attachments > 0 else { return 0 }
         return max(1, (counted + bytesPerToken - 1) / bytesPerToken) + attachments * tokensPerAttachment
+    }
+
+    private static let quote = UInt8(ascii: "\"")
+    private static let backslash = UInt8(ascii: "\\")
+
+    /// The string whose opening quote is at `start`: its content, and where it ends (after its closing quote, or at
+    /// the end of `bytes` when it has none). An escape's second byte is never taken for the closing quote.
+    private static func stringBounds(openingAt start: Int, in bytes: UnsafeRawBufferPointer)
+        -> (content: Range<Int>, end: Int) {
+        var position = start + 1
+        while position < bytes.count {
+            position = ByteSearch.firstIndex(of: quote, or: backslash, in: bytes, from: position)
+            guard position < bytes.count else { break }
+            if bytes[position] == quote { return (start + 1..<position, position + 1) }
+            position += 2
+        }
+        return (start + 1..<bytes.count, bytes.count)
+    }
+
+    /// Whether a string's content is base64 text: its characters, and `\/` (an escaped slash, which some encoders
+    /// write); any other escape makes it text.
+    private static func isBase64(_ content: UnsafeRawBufferPointer) -> Bool {
+        var position = 0
+        while position < content.count {
+            let byte = content[position]
+            if byte == backslash {
+                guard position + 1 < content.count, content[position + 1] == UInt8(ascii: "/") else { return false }
+                position += 2
+            } else {
+                guard isBase64Character(byte) else { return false }
+                position += 1
+            }
+        }
+        return true
     }
 
     private static func isBase64Character(_ byte: UInt8) -> Bool {

@@ -243,6 +243,92 @@ struct OpenAIStreamConversionTests {
         #expect(output.parsed.first == AnthropicGolden.messageStart(input: (counted + 3) / 4 + 1_600))
     }
 
+    @Test("the input estimate leaves out only long base64 strings; escapes, long text and short base64 count as text")
+    func inputEstimateFindsAttachmentsByTheirBytes() throws {
+        let base64 = String(repeating: "QUFB", count: 300)
+        // Written as raw JSON text: the body reaches the converter as these bytes (an escaped slash `\/` included).
+        let system = #"[{"type":"text","text":"\#(String(repeating: "plain text ", count: 120))"}]"#
+        let messages = #"""
+            [{"role":"user","content":[
+             {"type":"text","text":"a quote \" a backslash \\ then the end"},
+             {"type":"text","text":"both \\\" and a pair \\\\"},
+             {"type":"image","source":{"type":"base64","media_type":"image/png","data":"\#(base64)"}},
+             {"type":"document","source":{"type":"base64","media_type":"application/pdf",
+              "data":"\#(String(repeating: #"ab\/"#, count: 400))"}},
+             {"type":"text","text":"\#(base64)\n"},
+             {"type":"text","text":"\#(String(repeating: "QUFB", count: 200))"},
+             {"type":"text","text":"ends with a backslash pair \\\\"}]}]
+            """#
+        let body = #"{"model":"claude-sonnet-4","max_tokens":100,"stream":true,"system":\#(system),"messages":\#(messages)}"#
+        let (context, output, _) = try Conversion.harness().open(
+            op: Conversion.openAIToAnthropicResponse, body: body, model: "upstream-model", stream: true)
+        context.feedHead()
+        context.feedEvents(SSE.data([Self.chunk(#"{"content":"ok"}"#)]))
+        // The image and the document are the attachments; everything else counts at 4 bytes a token.
+        let (counted, attachments) = Self.referenceEstimate([system, messages].map { Array($0.utf8) })
+        #expect(attachments == 2)
+        let attachmentBytes = (base64.utf8.count + 2) + (1_600 + 2)  // with their quotes
+        #expect(counted == system.utf8.count + messages.utf8.count - attachmentBytes)
+        #expect(output.parsed.first == AnthropicGolden.messageStart(input: (counted + 3) / 4 + 2 * 1_600))
+
+        // Random strings around the attachment length: base64 (with escaped slashes), base64 with one other piece
+        // somewhere (an escape, a space, a non-ASCII letter), and text of every piece.
+        var random = SystemRandomNumberGenerator()
+        let base64Pieces = ["QUFB", "ab+/", "==", #"\/"#]
+        let otherPieces = [#"\""#, #"\\"#, #"\n"#, " ", "é", "x-"]
+        for _ in 0..<60 {
+            let strings = (0..<4).map { _ in
+                var pieces = (0..<Int.random(in: 300...400, using: &random)).map { _ in
+                    base64Pieces.randomElement(using: &random)!
+                }
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: break
+                case 1: pieces[Int.random(in: 0..<pieces.count, using: &random)] = otherPieces.randomElement(using: &random)!
+                default: pieces = pieces.map { _ in (base64Pieces + otherPieces).randomElement(using: &random)! }
+                }
+                return pieces.joined()
+            }
+            let messages = "[" + strings.map { #"{"role":"user","content":"\#($0)"}"# }.joined(separator: ",") + "]"
+            let body = #"{"model":"claude-sonnet-4","max_tokens":100,"stream":true,"messages":\#(messages)}"#
+            let (context, output, _) = try Conversion.harness().open(
+                op: Conversion.openAIToAnthropicResponse, body: body, model: "upstream-model", stream: true)
+            context.feedHead()
+            context.feedEvents(SSE.data([Self.chunk(#"{"content":"ok"}"#)]))
+            let (counted, attachments) = Self.referenceEstimate([Array(messages.utf8)])
+            #expect(output.parsed.first == AnthropicGolden.messageStart(input: (counted + 3) / 4 + attachments * 1_600),
+                    "\(messages)")
+        }
+    }
+
+    /// The estimator's rule, walked byte by byte: (bytes counted as text, attachments) over JSON texts.
+    static func referenceEstimate(_ texts: [[UInt8]]) -> (counted: Int, attachments: Int) {
+        let base64 = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".utf8)
+        var counted = 0
+        var attachments = 0
+        for text in texts {
+            var index = 0
+            while index < text.count {
+                guard text[index] == UInt8(ascii: "\"") else { counted += 1; index += 1; continue }
+                let start = index
+                var isBase64 = true
+                index += 1
+                while index < text.count, text[index] != UInt8(ascii: "\"") {
+                    if text[index] == UInt8(ascii: "\\") {
+                        if index + 1 >= text.count || text[index + 1] != UInt8(ascii: "/") { isBase64 = false }
+                        index += 2
+                    } else {
+                        if !base64.contains(text[index]) { isBase64 = false }
+                        index += 1
+                    }
+                }
+                index += 1
+                let length = min(index, text.count) - start
+                if isBase64 && length >= 1024 { attachments += 1 } else { counted += length }
+            }
+        }
+        return (counted, attachments)
+    }
+
     @Test("usage the upstream never sent is estimated for message_delta, never left at 0")
     func missingUsageIsEstimated() throws {
         let output = try Self.run([Self.chunk(#"{"content":"abcdefghij"}"#, finish: "stop"), "[DONE]"])
