@@ -32,12 +32,12 @@ enum TokenEstimator {
             counted += bytes.count
             var position = 0
             while true {
+                // One byte sought, so given twice.
                 let start = ByteSearch.firstIndex(of: quote, or: quote, in: bytes, from: position)
                 guard start < bytes.count else { break }
                 let string = stringBounds(openingAt: start, in: bytes)
                 let length = string.end - start
-                let content = UnsafeRawBufferPointer(rebasing: bytes[string.content])
-                if length >= attachmentMinimumLength, isBase64(content) {
+                if length >= attachmentMinimumLength, isBase64(bytes, at: string.content) {
                     attachments += 1
                     counted -= length
                 }
@@ -65,14 +65,14 @@ enum TokenEstimator {
         return (start + 1..<bytes.count, bytes.count)
     }
 
-    /// Whether a string's content is base64 text: its characters, and `\/` (an escaped slash, which some encoders
-    /// write); any other escape makes it text.
-    private static func isBase64(_ content: UnsafeRawBufferPointer) -> Bool {
-        var position = 0
-        while position < content.count {
-            let byte = content[position]
+    /// Whether a string's content (`bytes[content]`) is base64 text: its characters, and `\/` (an escaped slash,
+    /// which some encoders write); any other escape makes it text.
+    private static func isBase64(_ bytes: UnsafeRawBufferPointer, at content: Range<Int>) -> Bool {
+        var position = content.lowerBound
+        while position < content.upperBound {
+            let byte = bytes[position]
             if byte == backslash {
-                guard position + 1 < content.count, content[position + 1] == UInt8(ascii: "/") else { return false }
+                guard position + 1 < content.upperBound, bytes[position + 1] == UInt8(ascii: "/") else { return false }
                 position += 2
             } else {
                 guard isBase64Character(byte) else { return false }
@@ -84,8 +84,8 @@ enum TokenEstimator {
 
     private static func isBase64Character(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
             true
         default:
             false
