@@ -251,7 +251,11 @@ final class ClientResponseWriter: StreamDownstream {
     /// body, flushed by `writeEnd` — one write for the three.
     private func writeHead() {
         headWritten = true
-        var list = headers
+        // A list of its own with room for what is added: editing a copy of `headers` in place copied it on the
+        // first change and grew it on the next.
+        var list: [(String, String)] = []
+        list.reserveCapacity(headers.count + extraHeaders.count + 2)
+        list.append(contentsOf: headers)
         for (name, value) in extraHeaders { Self.replaceOrAdd(name, value, in: &list) }
         if isEventStream { Self.replaceOrAdd("cache-control", "no-cache", in: &list) }
         if !keepAlive { Self.replaceOrAdd("connection", "close", in: &list) }
@@ -316,7 +320,9 @@ final class ClientResponseWriter: StreamDownstream {
 
     /// Sets `name` to `value`, replacing every header of that name (compared case-insensitively).
     private static func replaceOrAdd(_ name: String, _ value: String, in list: inout [(String, String)]) {
-        list.removeAll { HeaderRules.sameName($0.0, name) }
+        if list.contains(where: { HeaderRules.sameName($0.0, name) }) {
+            list.removeAll { HeaderRules.sameName($0.0, name) }
+        }
         list.append((name, value))
     }
 }

@@ -16,8 +16,10 @@ enum ResponseAnalysis {
     static func analyse(_ log: EventLog, dialect: Dialect, isStream: Bool) -> (response: JSONValue?, contentTimes: [UInt64]) {
         guard !log.isEmpty else { return (nil, []) }
         guard isStream else {
+            // A whole body arrives as one entry: read where it lies, not copied out first.
+            if log.entries.count == 1 { return (wholeBody(log.data(of: log.entries[0]), dialect: dialect), []) }
             let body = log.entries.reduce(into: [UInt8]()) { $0.append(contentsOf: log.data(of: $1)) }
-            return (wholeBody(body, dialect: dialect), [])
+            return (wholeBody(body[...], dialect: dialect), [])
         }
         var contentTimes: [UInt64] = []
         switch dialect {
@@ -40,11 +42,13 @@ enum ResponseAnalysis {
 
     /// A non-streamed body for the record: its usage alone when it is an object that reports one; otherwise the
     /// document (the text is needed to estimate tokens), or the text when it is not JSON.
-    private static func wholeBody(_ body: [UInt8], dialect: Dialect) -> JSONValue {
-        if let usageOnly = body.withUnsafeBytes({ usageOnly(inBody: $0) }), usage(in: usageOnly, dialect: dialect) != nil {
-            return usageOnly
+    private static func wholeBody(_ body: ArraySlice<UInt8>, dialect: Dialect) -> JSONValue {
+        body.withUnsafeBytes { bytes in
+            if let usageOnly = usageOnly(inBody: bytes), usage(in: usageOnly, dialect: dialect) != nil {
+                return usageOnly
+            }
+            return (try? JSONValue(parsing: bytes)) ?? .string(String(decoding: bytes, as: UTF8.self))
         }
-        return (try? JSONValue(parsing: body)) ?? .string(String(decoding: body, as: UTF8.self))
     }
 
     /// `{"usage": …}` with a body's top-level `usage` member, found with the scanner (the body is checked in one
