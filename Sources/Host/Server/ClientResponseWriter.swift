@@ -320,9 +320,7 @@ final class ClientResponseWriter: StreamDownstream {
 
     /// Sets `name` to `value`, replacing every header of that name (compared case-insensitively).
     private static func replaceOrAdd(_ name: String, _ value: String, in list: inout [(String, String)]) {
-        if list.contains(where: { HeaderRules.sameName($0.0, name) }) {
-            list.removeAll { HeaderRules.sameName($0.0, name) }
-        }
+        list.removeAll { HeaderRules.sameName($0.0, name) }
         list.append((name, value))
     }
 }
