@@ -119,6 +119,64 @@ def raw_chat_post(body: bytes, extra_headers: bytes = b"") -> bytes:
             b"Content-Length: %d\r\n\r\n%s" % (extra_headers, len(body), body))
 
 
+def test_head_requests_after_proxied_responses_get_heads_only_and_the_next_get_its_body(oa, gateway):
+    """Proxied responses are written past NIO's encoder: a HEAD after them must still be answered without a body,
+    and the GET after it with one (each answer paired with its own request, however many came before)."""
+    oa.script(Reply(200, OPENAI_JSON_HEADERS, openai_completion("whole")),
+              Stream(200, OPENAI_SSE_HEADERS, openai_stream_events(["streamed"], usage=False)))
+    received = exchange_raw(gateway.port, raw_chat_post(b'{"model":"gpt-4o","messages":[]}')
+                            + raw_chat_post(b'{"model":"gpt-4o","stream":true,"messages":[]}')
+                            + b"HEAD /health HTTP/1.1\r\nHost: gw\r\n\r\n"
+                            + b"GET /health HTTP/1.1\r\nHost: gw\r\n\r\n"
+                            + b"HEAD /v1/chat/completions HTTP/1.1\r\nHost: gw\r\n\r\n"
+                            + b"HEAD /v1/models HTTP/1.1\r\nHost: gw\r\n\r\n"
+                            + b"GET /health HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n")
+
+    answers = [b"HTTP/1.1 " + answer for answer in received.split(b"HTTP/1.1 ")[1:]]
+    assert len(answers) == 7, received
+    assert b'"content": "whole"' in answers[0] and answers[1].endswith(b"data: [DONE]\n\n\r\n0\r\n\r\n")
+    head_of_health, health = answers[2], answers[3]
+    assert head_of_health.startswith(b"HTTP/1.1 200 OK\r\n") and head_of_health.endswith(b"\r\n\r\n")
+    assert b"content-length: 15\r\n" in head_of_health.lower()
+    assert health.startswith(b"HTTP/1.1 200 OK\r\n") and health.endswith(b'\r\n\r\n{"status":"ok"}')
+    assert answers[4].startswith(b"HTTP/1.1 405 Method Not Allowed\r\n") and answers[4].endswith(b"\r\n\r\n")
+    assert answers[5].startswith(b"HTTP/1.1 200 OK\r\n") and answers[5].endswith(b"\r\n\r\n")
+    models_length = int(answers[5].lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+    assert models_length > 20
+    assert answers[6].endswith(b'{"status":"ok"}')
+
+
+def test_expect_100_continue_is_answered_before_the_body_is_sent(oa, gateway):
+    oa.script(Reply(200, OPENAI_JSON_HEADERS, openai_completion("after continue")))
+    body = b'{"model":"gpt-4o","messages":[]}'
+    with socket.create_connection(("127.0.0.1", gateway.port), timeout=10) as sock:
+        sock.sendall(raw_chat_post(b"", b"Expect: 100-Continue\r\n").replace(b"Content-Length: 0",
+                                                                             b"Content-Length: %d" % len(body)))
+        interim = b""
+        while not interim.endswith(b"\r\n\r\n"):
+            interim += sock.recv(1)
+        assert interim == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(body)
+        answer = b""
+        while b'"after continue"' not in answer:
+            chunk = sock.recv(65536)
+            assert chunk, answer
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert json.loads(oa.requests[-1].body)["model"] == "gpt-4o"
+
+    # Too large a declared body: the refusal comes instead of the 100.
+    too_large = raw_chat_post(b"", b"Expect: 100-continue\r\n").replace(b"Content-Length: 0",
+                                                                        b"Content-Length: 99999999")
+    refused = exchange_raw(gateway.port, too_large)
+    assert refused.startswith(b"HTTP/1.1 413 Payload Too Large\r\n"), refused
+    assert b"100 Continue" not in refused
+    # An HTTP/1.0 client is never sent a 100 (RFC 9110 §10.1.1): it sends its body at once.
+    oa.script(Reply(200, OPENAI_JSON_HEADERS, openai_completion("one-oh")))
+    old = exchange_raw(gateway.port, raw_chat_post(body, b"Expect: 100-continue\r\n").replace(b"HTTP/1.1", b"HTTP/1.0"))
+    assert old.startswith(b"HTTP/1.1 200 OK\r\n") and b"100 Continue" not in old and b'"one-oh"' in old
+
+
 def test_pipelined_requests_are_answered_in_order(oa, gateway):
     oa.script(Stream(200, OPENAI_SSE_HEADERS, openai_stream_events(["one"], usage=False)),
               Reply(200, OPENAI_JSON_HEADERS, openai_completion("two")))

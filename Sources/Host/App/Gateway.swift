@@ -50,14 +50,17 @@ final class Gateway: Sendable {
         let isDraining = draining.load(ordering: .relaxed)
         let keepAlive = request.head.isKeepAlive && !isDraining
         let path = String(request.path)
+        // HEAD is answered as GET would be, without the body (RFC 9110 §9.3.2).
+        let headOnly = request.head.method == .HEAD
         if isDraining {
             fail(.overloaded("The gateway is shutting down; retry on a new connection."), Dialect(path: path) ?? .openAIChat,
-                 false, context, onFinished)
+                 false, headOnly, context, onFinished)
             return nil
         }
         if let dialect = Dialect(path: path) {
             guard request.head.method == .POST else {
-                fail(.methodNotAllowed(request.head.method.rawValue, path: path), dialect, keepAlive, context, onFinished)
+                fail(.methodNotAllowed(request.head.method.rawValue, path: path), dialect, keepAlive, headOnly,
+                     context, onFinished)
                 return nil
             }
             let trace = makeTrace(request, dialect: dialect)
@@ -72,21 +75,22 @@ final class Gateway: Sendable {
                 trace.responseBytes = body.utf8.count
                 Array(body.utf8).withUnsafeBytes { trace.clientEvents.append(at: trace.finishedAt, type: .init(start: nil, count: 0), data: $0) }
                 recorder.submit(trace)
-                fail(error, dialect, keepAlive, context, onFinished, exchangeID: trace.id)
+                fail(error, dialect, keepAlive, false, context, onFinished, exchangeID: trace.id)
                 return nil
             }
         }
-        switch (request.head.method, path) {
+        switch (headOnly ? .GET : request.head.method, path) {
         case (.GET, "/health"):
-            SimpleResponse.write(#"{"status":"ok"}"#, status: .ok, keepAlive: keepAlive, context: context)
+            SimpleResponse.write(#"{"status":"ok"}"#, status: .ok, keepAlive: keepAlive, omittingBody: headOnly,
+                                 context: context)
         case (.GET, "/v1/models"), (.GET, "/models"):
             let anthropic = request.head.headers.contains(name: "anthropic-version")
             SimpleResponse.write(ModelList.body(router.listedModels, anthropicShape: anthropic), status: .ok,
-                                 keepAlive: keepAlive, context: context)
+                                 keepAlive: keepAlive, omittingBody: headOnly, context: context)
         default:
             fail(.notFound("No endpoint \(request.head.method.rawValue) \(path). The gateway serves POST "
                            + "/v1/chat/completions, POST /v1/messages, GET /v1/models and GET /health."),
-                 .openAIChat, keepAlive, context, onFinished)
+                 .openAIChat, keepAlive, headOnly, context, onFinished)
             return nil
         }
         onFinished()
@@ -94,12 +98,12 @@ final class Gateway: Sendable {
     }
 
     private func fail(
-        _ error: GatewayError, _ dialect: Dialect, _ keepAlive: Bool, _ context: ChannelHandlerContext,
-        _ onFinished: () -> Void, exchangeID: String? = nil
+        _ error: GatewayError, _ dialect: Dialect, _ keepAlive: Bool, _ headOnly: Bool,
+        _ context: ChannelHandlerContext, _ onFinished: () -> Void, exchangeID: String? = nil
     ) {
         SimpleResponse.write(error.body(for: dialect), status: HTTPResponseStatus(statusCode: error.status),
                              extraHeaders: exchangeID.map { [("x-lessllm-exchange-id", $0)] } ?? [],
-                             keepAlive: keepAlive, context: context)
+                             keepAlive: keepAlive, omittingBody: headOnly, context: context)
         onFinished()
     }
 

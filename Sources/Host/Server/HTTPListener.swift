@@ -48,16 +48,30 @@ final class HTTPListener: Sendable {
                         try options.setOption(.maxMessagesPerRead, value: 16)
                         try options.setOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 256 * 1024))
                     }
-                    // NIO's pipelining assistance switches reading off and on around every request (two syscalls
-                    // each), and its error handler answers a malformed request at once, ahead of answers still
-                    // owed to the requests before it: the proxy's handler does both itself.
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: !handlerOrdersRequests, withErrorHandling: !handlerOrdersRequests)
+                    if handlerOrdersRequests {
+                        try addOrderingHTTPHandlers(to: channel.pipeline.syncOperations)
+                    } else {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    }
                     try channel.pipeline.syncOperations.addHandler(makeHandler())
                 }
             }
         let channel = try bootstrap.bind(host: host, port: port).wait()
         return HTTPListener(channel: channel)
+    }
+
+    /// The HTTP codec for a handler that orders requests and writes responses itself.
+    ///
+    /// Not `configureHTTPServerPipeline`: NIO's pipelining assistance switches reading off and on around every
+    /// request (two syscalls each), and its error handler answers a malformed request at once, ahead of answers
+    /// still owed to the requests before it. And its decoder would queue every request's method for the encoder,
+    /// which takes one off for each response head it encodes (to drop HEAD responses' bodies): proxied responses are
+    /// written below the encoder, so the queue would grow by one entry per request on a keep-alive connection and
+    /// pair the next encoded head with the wrong request. The handler leaves out HEAD responses' bodies itself.
+    private static func addOrderingHTTPHandlers(to pipeline: ChannelPipeline.SynchronousOperations) throws {
+        try pipeline.addHandler(HTTPResponseEncoder())
+        try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+        try pipeline.addHandler(NIOHTTPResponseHeadersValidator())
     }
 
     /// Stops accepting new connections (connections already open carry on).

@@ -86,6 +86,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 rejectTooLarge(context: context, head: head)
                 return
             }
+            if Self.expectsContinue(head) {
+                let interim = HTTPResponseHead(version: .http1_1, status: .continue)
+                context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
+            }
             state = .receiving(head, context.channel.allocator.buffer(capacity: 0))
         case (.body(var chunk), .receiving(let head, var body)):
             guard body.readableBytes + chunk.readableBytes <= gateway.maxBodyBytes else {
@@ -105,6 +109,15 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case (.body, _), (.end, _):
             break  // the rest of a rejected request
         }
+    }
+
+    /// The client waits for a `100 Continue` before it sends the body (curl does for bodies over 1 MB; a refusal
+    /// comes instead when the declared length is too large). Never to an HTTP/1.0 client (RFC 9110 §10.1.1).
+    private static func expectsContinue(_ head: HTTPRequestHead) -> Bool {
+        let version = head.version
+        guard version.major > 1 || (version.major == 1 && version.minor >= 1),
+              let expect = head.headers.first(name: "expect") else { return false }
+        return expect.lowercased() == "100-continue"
     }
 
     private func peerIP(_ context: ChannelHandlerContext) -> String {
@@ -147,7 +160,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         state = .discarding
         let dialect = Dialect(path: head.uri) ?? .openAIChat
         let error = GatewayError.payloadTooLarge(limit: gateway.maxBodyBytes)
-        SimpleResponse.write(error.body(for: dialect), status: .payloadTooLarge, keepAlive: false, context: context)
+        SimpleResponse.write(error.body(for: dialect), status: .payloadTooLarge, keepAlive: false,
+                             omittingBody: head.method == .HEAD, context: context)
     }
 
     /// Answers bytes that are not an HTTP request with a 400 (in the OpenAI dialect: the path is unknown) and closes.
@@ -227,9 +241,11 @@ extension Dialect {
 
 /// Writes a complete, small response (health, model list, early errors).
 enum SimpleResponse {
+    /// - Parameter omittingBody: the answer to a HEAD request: the head a GET would get, without its body.
     static func write(
         _ body: String, status: HTTPResponseStatus, contentType: String = "application/json",
-        extraHeaders: [(String, String)] = [], keepAlive: Bool, context: ChannelHandlerContext
+        extraHeaders: [(String, String)] = [], keepAlive: Bool, omittingBody: Bool = false,
+        context: ChannelHandlerContext
     ) {
         var head = HTTPResponseHead(version: .http1_1, status: status)
         head.headers.add(name: "content-type", value: contentType)
@@ -237,8 +253,10 @@ enum SimpleResponse {
         for (name, value) in extraHeaders { head.headers.add(name: name, value: value) }
         if !keepAlive { head.headers.add(name: "connection", value: "close") }
         context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
-        context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(context.channel.allocator.buffer(string: body)))),
-                      promise: nil)
+        if !omittingBody {
+            let bytes = context.channel.allocator.buffer(string: body)
+            context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(bytes))), promise: nil)
+        }
         let written = context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)))
         if !keepAlive {
             let channel = context.channel
