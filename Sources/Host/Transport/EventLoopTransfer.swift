@@ -182,12 +182,13 @@ final class EventLoopTransfer: UpstreamTransfer, DeadlineWatched {
 
     /// The connection closed or failed. A reused connection that dies before any response byte was most likely
     /// closed by the upstream while idle: the request is sent once more, on a new connection (not when the upstream
-    /// answered, however badly: it has the request).
+    /// answered, however badly or briefly — an interim `100 Continue`, half a head: it has the request, and a
+    /// completion sent twice may be generated and billed twice).
     func connectionLost(_ connection: UpstreamConnection, error: (any Error)?) {
         guard handler != nil, connection === self.connection else { return }
         _ = detach()
         connection.close()
-        if !headReceived && onReusedConnection && !hasRetried && !(error is UpstreamResponseParser.Malformed) {
+        if !connection.answerStarted && onReusedConnection && !hasRetried {
             hasRetried = true
             connect()
             return

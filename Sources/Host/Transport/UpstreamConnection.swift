@@ -31,6 +31,9 @@ final class UpstreamConnection: ChannelDuplexHandler {
     private var responseEnded = false
     /// The start of a line that has not arrived whole (a head, a chunk size), read again with the next bytes.
     private var unread: ByteBuffer?
+    /// Some byte of an answer to the current request arrived (a `100 Continue`, part of a head): the upstream has
+    /// the request, so it must not be sent again.
+    private(set) var answerStarted = false
 
     init(key: String) {
         self.key = key
@@ -46,6 +49,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
         guard let context, context.channel.isActive else { return false }
         requestWritten = false
         responseEnded = false
+        answerStarted = false
         parser = UpstreamResponseParser(requestMethod: request.method)
         unread = nil
         var bytes = context.channel.allocator.buffer(capacity: 512 + request.body.count)
@@ -99,6 +103,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
             context.close(promise: nil)
             return
         }
+        answerStarted = true
         if var start = unread {
             unread = nil
             start.writeBuffer(&buffer)

@@ -122,6 +122,25 @@ struct EventLoopHTTPClientTests {
         #expect(server.requests.map(\.connection) == [1, 1, 2])
     }
 
+    @Test("a pooled connection that closes after the first bytes of an answer is not retried: the upstream has the request",
+          arguments: ["HTTP/1.1 100 Continue\r\n\r\n", "HTTP/1.1 2", "H"])
+    func answeredConnectionNotRetried(answer: String) throws {
+        let server = try ScriptedServer { connection, index in
+            connection == 1 && index == 1 ? .rawThenClose(answer) : .reply("fine \(connection)")
+        }
+        defer { server.stop() }
+        let client = ClientUnderTest()
+        defer { client.stop() }
+        let request = UpstreamRequest(method: "POST", url: "http://127.0.0.1:\(server.port)/", headers: [], body: [1])
+
+        #expect(try client.run(request).body == "fine 1")
+        let cut = try client.run(request)
+        #expect(cut.status == nil)
+        #expect(cut.failure?.kind == .unreachable)
+        #expect(cut.failure?.message.hasPrefix("upstream request failed: the connection closed before a response") == true)
+        #expect(server.requests.map(\.connection) == [1, 1])
+    }
+
     @Test("a new connection closed before any response fails the transfer; it is not sent twice")
     func freshConnectionClosedFails() throws {
         let server = try ScriptedServer { _, _ in .close }
@@ -269,6 +288,8 @@ private final class ScriptedServer: Sendable {
         case reply(String)
         case close
         case silent
+        /// These bytes as they are (not through the encoder), then a close.
+        case rawThenClose(String)
     }
 
     struct Seen: Sendable {
@@ -375,6 +396,11 @@ private final class ScriptedServer: Sendable {
                     context.close(promise: nil)
                 case .silent:
                     break
+                case .rawThenClose(let bytes):
+                    let encoder = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+                    encoder?.writeAndFlush(NIOAny(ByteBuffer(string: bytes))).whenComplete { _ in
+                        context.close(promise: nil)
+                    }
                 }
             }
         }
