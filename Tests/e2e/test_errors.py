@@ -554,3 +554,71 @@ def test_stream_that_ends_cleanly_without_its_terminal_event_gets_an_error_event
         assert payload["error"]["type"] == "server_error" and "[DONE]" in payload["error"]["message"]
     else:
         assert event_name(tail[0]) == "error" and payload["error"]["type"] == "api_error"
+
+
+@pytest.mark.parametrize("dialect", ["openai", "anthropic"])
+def test_stream_cut_off_inside_its_last_line_ends_with_a_separate_error_event(oa, an, http, openai_client, dialect):
+    """The unfinished line is no event (the SDKs' parsers drop it too): the client gets the whole events, then the
+    gateway's error event on lines of its own, which the SDK reads as the stream's error."""
+    if dialect == "openai":
+        events, mock, path = openai_stream_events(["kept"], usage=False)[:2], oa, OA_PATH
+        cut = b'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"cu'
+        body = b'{"model":"gpt-4o","stream":true,"messages":[]}'
+        mock.script(Stream(200, OPENAI_SSE_HEADERS, events + [cut]))
+    else:
+        events, mock, path = anthropic_stream_events(["kept"])[:4], an, AN_PATH
+        cut = b'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"te'
+        body = b'{"model":"claude-sonnet-4-6","max_tokens":9,"stream":true,"messages":[]}'
+        mock.script(Stream(200, ANTHROPIC_SSE_HEADERS, events + [cut]))
+
+    with http.stream("POST", path, content=body, headers={"content-type": "application/json"}) as response:
+        received = b"".join(response.iter_raw())
+
+    assert received.startswith(b"".join(events))
+    tail = split_events(received[len(b"".join(events)):])
+    assert len(tail) == 1, tail
+    payload = json.loads(event_data(tail[0]))
+    assert b'"cu' not in received and b'"te' not in received[len(b"".join(events)):]
+    if dialect == "openai":
+        assert payload["error"]["type"] == "server_error"
+        mock.script(Stream(200, OPENAI_SSE_HEADERS, events + [cut]))
+        with pytest.raises(openai.APIError) as raised:
+            for _ in openai_client.chat.completions.create(model="gpt-4o", messages=USER, stream=True):
+                pass
+        assert "[DONE]" in str(raised.value)
+    else:
+        assert event_name(tail[0]) == "error" and payload["error"]["type"] == "api_error"
+
+
+def test_stream_whose_last_event_lacks_only_its_blank_line_ends_cleanly(oa, http, openai_client):
+    """`data: [DONE]\\n` at the very end (no blank line after it) is still the end of a complete stream."""
+    events = openai_stream_events(["all", " here"], usage=False)
+    assert events[-1] == b"data: [DONE]\n\n"
+    oa.script(Stream(200, OPENAI_SSE_HEADERS, events[:-1] + [b"data: [DONE]\n"]))
+
+    with http.stream("POST", OA_PATH, content=b'{"model":"gpt-4o","stream":true,"messages":[]}',
+                     headers={"content-type": "application/json"}) as response:
+        received = b"".join(response.iter_raw())
+
+    assert received == b"".join(events)
+    oa.script(Stream(200, OPENAI_SSE_HEADERS, events[:-1] + [b"data: [DONE]\n"]))
+    text = "".join(chunk.choices[0].delta.content or "" for chunk in openai_client.chat.completions.create(
+        model="gpt-4o", messages=USER, stream=True) if chunk.choices)
+    assert text == "all here"
+
+
+@pytest.mark.parametrize("dialect", ["openai", "anthropic"])
+def test_a_byte_order_mark_before_the_first_event_is_left_out(oa, an, http, dialect):
+    if dialect == "openai":
+        events, mock, path = openai_stream_events(["marked"], usage=False), oa, OA_PATH
+        body = b'{"model":"gpt-4o","stream":true,"messages":[]}'
+        mock.script(Stream(200, OPENAI_SSE_HEADERS, [b"\xef\xbb", b"\xbf" + events[0]] + events[1:]))
+    else:
+        events, mock, path = anthropic_stream_events(["marked"]), an, AN_PATH
+        body = b'{"model":"claude-sonnet-4-6","max_tokens":9,"stream":true,"messages":[]}'
+        mock.script(Stream(200, ANTHROPIC_SSE_HEADERS, [b"\xef\xbb\xbf" + events[0]] + events[1:]))
+
+    with http.stream("POST", path, content=body, headers={"content-type": "application/json"}) as response:
+        received = b"".join(response.iter_raw())
+
+    assert received == b"".join(events)

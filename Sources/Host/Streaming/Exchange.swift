@@ -53,14 +53,19 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
 
     private var providerStage: PluginStreamContext { stages[0] }
 
-    /// The largest non-streamed upstream body the gateway holds (it is delivered to the plugins as one event).
+    /// The largest non-streamed upstream body the gateway holds (it is delivered to the plugins as one event), and
+    /// the longest stream event.
     static let maxWholeBodyBytes = 64 << 20
 
     private func refuseOversizedBody() {
         upstreamBodyBuffer = []
-        providerStage.receiveFailure(
-            status: LESSLLM_E_UPSTREAM,
-            message: "The upstream's response body exceeds \(Self.maxWholeBodyBytes >> 20) MiB; only streamed (SSE) responses may be larger.")
+        refuse("The upstream's response body exceeds \(Self.maxWholeBodyBytes >> 20) MiB; only streamed (SSE) responses "
+               + "may be larger.")
+    }
+
+    /// Ends the exchange with an upstream failure the gateway found in what it received.
+    private func refuse(_ message: String) {
+        providerStage.receiveFailure(status: LESSLLM_E_UPSTREAM, message: message)
         cancelUpstream()
     }
 
@@ -121,7 +126,11 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
             framer.feed(bytes) { event in deliver(event, at: receivedAt) }
         }
         trace.relayDelays.append(MonotonicClock.nanoseconds() - receivedAt)
-        if !proceed { cancelUpstream() }
+        if framer.pendingByteCount > Self.maxWholeBodyBytes {
+            refuse("The upstream sent a stream event over \(Self.maxWholeBodyBytes >> 20) MiB long.")
+        } else if !proceed {
+            cancelUpstream()
+        }
     }
 
     func upstreamEnd(_ failure: TransportFailure?) {

@@ -14,6 +14,10 @@ struct SSEFramerTests {
 
     /// Feeds `chunks` in order and collects every event (plus the flush at the end).
     static func frame(_ chunks: [String]) -> [Seen] {
+        frame(bytes: chunks.map { Array($0.utf8) })
+    }
+
+    static func frame(bytes chunks: [[UInt8]]) -> [Seen] {
         var framer = SSEFramer()
         var seen: [Seen] = []
         let collect: (SSEFramer.Event) -> Bool = { event in
@@ -23,7 +27,7 @@ struct SSEFramerTests {
             return true
         }
         for chunk in chunks {
-            _ = Array(chunk.utf8).withUnsafeBytes { framer.feed($0, collect) }
+            _ = chunk.withUnsafeBytes { framer.feed($0, collect) }
         }
         framer.finish(collect)
         return seen
@@ -121,12 +125,63 @@ struct SSEFramerTests {
         ])
     }
 
-    @Test("a last event without its blank line is still delivered, exactly as received")
+    @Test("a last event whose lines ended without the blank line after them is delivered, the blank line added")
     func unterminatedTail() {
+        #expect(Self.frame(["data: {\"a\":1}\n\ndata: {\"b\":", "2}\n"]) == [
+            Seen(type: "", data: #"{"a":1}"#, raw: "data: {\"a\":1}\n\n", hasData: true),
+            Seen(type: "", data: #"{"b":2}"#, raw: "data: {\"b\":2}\n\n", hasData: true),
+        ])
+        #expect(Self.frame(["event: message_stop\r\ndata: {}\r\n"]) == [
+            Seen(type: "message_stop", data: "{}", raw: "event: message_stop\r\ndata: {}\r\n\n", hasData: true),
+        ])
+        #expect(Self.frame(["data: [DONE]\r"]) == [Seen(type: "", data: "[DONE]", raw: "data: [DONE]\r\r", hasData: true)])
+    }
+
+    @Test("a last event cut off inside a line is not delivered (the standard dispatches nothing a blank line did not end)")
+    func cutOffTail() {
         #expect(Self.frame(["data: {\"a\":1}\n\ndata: {\"b\":", "2}"]) == [
             Seen(type: "", data: #"{"a":1}"#, raw: "data: {\"a\":1}\n\n", hasData: true),
-            Seen(type: "", data: #"{"b":2}"#, raw: "data: {\"b\":2}", hasData: true),
         ])
+        #expect(Self.frame(["event: message_delta\ndata: {\"type\":\"mess"]) == [])
+    }
+
+    @Test("a byte order mark at the start of the stream is left out, however the first bytes are split")
+    func byteOrderMark() {
+        let stream = "\u{FEFF}event: message_start\ndata: {}\n\ndata: [DONE]\n\n"
+        let expected = [Seen(type: "message_start", data: "{}", raw: "event: message_start\ndata: {}\n\n", hasData: true),
+                        Seen(type: "", data: "[DONE]", raw: "data: [DONE]\n\n", hasData: true)]
+        let bytes = Array(stream.utf8)
+        for first in 0...5 {
+            #expect(Self.frame(bytes: [Array(bytes[..<first]), Array(bytes[first...])]) == expected, "split after \(first)")
+        }
+        #expect(Self.frame(bytes: bytes.map { [$0] }) == expected, "one byte at a time")
+        // Only at the start: later, the same bytes are part of a line.
+        #expect(Self.frame(["data: 1\n\n", "\u{FEFF}data: 2\n\n"]).map(\.data) == ["1", ""])
+        // A stream that is only a mark, or starts like one and is not.
+        #expect(Self.frame(["\u{FEFF}"]) == [])
+        let almost: [UInt8] = [0xEF, 0xBB] + Array(": c\n\ndata: x\n\n".utf8)
+        #expect(Self.frame(bytes: almost.map { [$0] }).map(\.data) == ["", "x"])
+    }
+
+    @Test("an event arriving over many reads is framed once whole, and what waits is counted")
+    func longEventOverManyReads() {
+        let payload = String(repeating: "abcdefgh", count: 4_096)
+        let stream = Array("data: \(payload)\r\n\r\ndata: [DONE]\r\n\r\n".utf8)
+        var framer = SSEFramer()
+        var seen: [String] = []
+        var waiting: [Int] = []
+        var offset = 0
+        while offset < stream.count {
+            let end = min(offset + 1_000, stream.count)
+            _ = stream[offset..<end].withUnsafeBytes { chunk in
+                framer.feed(chunk) { seen.append(String(decoding: $0.data, as: UTF8.self)); return true }
+            }
+            waiting.append(framer.pendingByteCount)
+            offset = end
+        }
+        #expect(seen == [payload, "[DONE]"])
+        #expect(Array(waiting.prefix(32)) == Array(stride(from: 1_000, through: 32_000, by: 1_000)))
+        #expect(waiting.last == 0)
     }
 
     @Test("returning false stops delivery")

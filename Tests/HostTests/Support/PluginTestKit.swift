@@ -77,7 +77,17 @@ extension PluginStreamContext {
     /// Feeds an upstream head and whole SSE events (or one body) and ends the input, as the transport would.
     func feedUpstream(status: Int32, headers: [(String, String)], events: [String], end: lessllm_status = LESSLLM_OK) {
         _ = HeaderList.withBorrowed(headers) { receiveHead(status: status, headers: $0) }
+        let isEventStream = headers.contains { $0.0.lowercased() == "content-type" && $0.1.contains("event-stream") }
         for raw in events {
+            guard isEventStream else {
+                // A body that is not SSE reaches the plugins whole, as one event (its data and raw the body).
+                Array(raw.utf8).withUnsafeBytes { body in
+                    var value = lessllm_event.borrowing(type: UnsafeRawBufferPointer(start: nil, count: 0), data: body,
+                                                        raw: body)
+                    _ = receiveEvent(&value)
+                }
+                continue
+            }
             var framer = SSEFramer()
             Array(raw.utf8).withUnsafeBytes { bytes in
                 _ = framer.feed(bytes) { event in
