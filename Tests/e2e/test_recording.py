@@ -436,7 +436,8 @@ def test_cost_header_of_a_non_streamed_response_equals_the_stored_cost(oa, an, r
 
 SECRETS = [rs.OPENAI_KEY, rs.ANTHROPIC_KEY, rs.CLIENT_BEARER, rs.CLIENT_API_KEY, rs.CUSTOM_SECRET, rs.URL_SECRET,
            rs.PROVIDER_HEADER_SECRET, "cookie-RECORDING-secret-4747", "proxy-auth-RECORDING-secret-4848",
-           "api-key-RECORDING-secret-4949"]
+           "api-key-RECORDING-secret-4949", "client-query-RECORDING-secret-5050"]
+CLIENT_QUERY = "?key=client-query-RECORDING-secret-5050&trace=1"  # a key some clients put in the request's URL
 
 
 def test_no_secret_is_stored_anywhere_in_the_database(lessllm_bin, oa, an, echo_plugins, dead_port, tmp_path):
@@ -469,10 +470,10 @@ def test_no_secret_is_stored_anywhere_in_the_database(lessllm_bin, oa, an, echo_
     ids = []
     with rs.RecordingGateway(config, tmp_path) as gateway, gateway.client() as client:
         plan = [("/v1/chat/completions", rs.openai_body("gpt-keyed-4o"), 200),
-                ("/v1/chat/completions", rs.openai_body("gpt-keyed-4o", stream=True), 200),
+                ("/v1/chat/completions" + CLIENT_QUERY, rs.openai_body("gpt-keyed-4o", stream=True), 200),
                 ("/v1/chat/completions", rs.openai_body("gpt-keyed-4o"), 401),
                 ("/v1/messages", rs.anthropic_body("claude-keyed-sonnet-4-5"), 200),
-                ("/v1/messages", rs.anthropic_body("claude-keyed-sonnet-4-5", stream=True), 200),
+                ("/v1/messages" + CLIENT_QUERY, rs.anthropic_body("claude-keyed-sonnet-4-5", stream=True), 200),
                 ("/v1/chat/completions", rs.openai_body("gpt-keyed-dead"), 502),
                 ("/v1/chat/completions", rs.openai_body("echo"), 200)]
         for path, body, status in plan:
@@ -491,6 +492,8 @@ def test_no_secret_is_stored_anywhere_in_the_database(lessllm_bin, oa, an, echo_
         assert {r.header("x-api-key") for r in an.requests} == {rs.ANTHROPIC_KEY}
         assert {r.header(rs.SECRET_HEADER) for r in oa.requests + an.requests} == {rs.PROVIDER_HEADER_SECRET}
 
+        queried = [store.record(ids[1])["http"]["path"], store.record(ids[4])["http"]["path"]]
+        assert queried == ["/v1/chat/completions?key=[redacted]&trace=1", "/v1/messages?key=[redacted]&trace=1"]
         for record in (store.record(i) for i in store.ids()):
             http_json = record["http"]
             for name in ("authorization", "x-api-key", rs.SECRET_HEADER, "cookie", "proxy-authorization",
@@ -521,12 +524,14 @@ def test_no_secret_is_written_to_the_record_journal(lessllm_bin, oa, an, echo_pl
                                  recording={"journal": str(journal.path)})
     oa.script(Reply(200, OPENAI_JSON_HEADERS, openai_completion("kept for later")))
     with rs.RecordingGateway(config, tmp_path) as gateway, gateway.client() as client:
-        response = harness.post_json(client, "/v1/chat/completions", rs.openai_body("gpt-4o"), rs.OPENAI_HEADERS)
+        response = harness.post_json(client, "/v1/chat/completions" + CLIENT_QUERY, rs.openai_body("gpt-4o"),
+                                     rs.OPENAI_HEADERS)
         assert response.status_code == 200
         journal.wait_for([response.headers["x-lessllm-exchange-id"]])  # the sink is down: spilled to the journal
         data = journal.data()
         gateway.kill()  # (a graceful stop would wait for the sink; see test_recording_pipeline)
-    leaked = [secret for secret in (rs.OPENAI_KEY, rs.CLIENT_BEARER) if secret.encode() in data]
+    assert b"?key=[redacted]&trace=1" in data
+    leaked = [secret for secret in (rs.OPENAI_KEY, rs.CLIENT_BEARER, SECRETS[-1]) if secret.encode() in data]
     assert not leaked, f"the journal {[p.name for p in journal.files()]} holds {leaked}"
 
 

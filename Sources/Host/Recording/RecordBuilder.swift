@@ -163,7 +163,8 @@ struct RecordBuilder: Sendable {
     private func writeHTTP(_ trace: ExchangeTrace, to record: inout RecordText) {
         record.json.beginObject()
         record.member("method", field: LESSLLM_RECORD_METHOD) { $0.json.string(trace.method) }
-        record.member("path", field: LESSLLM_RECORD_PATH) { $0.json.string(trace.path) }
+        // A client may put its key in the query (`?key=`): the path is redacted as URLs are.
+        record.member("path", field: LESSLLM_RECORD_PATH) { $0.json.string(redactor.redact(url: trace.path)) }
         record.member("status", field: LESSLLM_RECORD_STATUS) { $0.json.int(trace.responseStatus) }
         record.json.key("request_headers")
         Self.write(headers: trace.requestHeaders, redactedBy: redactor, to: &record.json)

@@ -24,7 +24,7 @@ enum TraceCodec {
         out.u64(trace.receivedAt)
         out.u64(UInt64(bitPattern: trace.receivedAtWallMillis))
         out.string(trace.method)
-        out.string(trace.path)
+        out.string(redactor?.redact(url: trace.path) ?? trace.path)
         out.string(trace.clientIP)
         out.string(trace.userAgent)
         out.headers(trace.requestHeaders)
