@@ -5,8 +5,9 @@ import PluginKit
 ///
 /// - `max_tokens` (required by Anthropic) = `max_completion_tokens` ?? `max_tokens` ?? option
 ///   `default_max_tokens`, clamped by `max_output_tokens` for the upstream model.
-/// - `temperature` (OpenAI 0–2, Anthropic 0–1) is capped at 1; `top_p` as is; `stop` (string or list) →
-///   `stop_sequences`; `user` (or `safety_identifier`) → `metadata.user_id`.
+/// - `temperature` (OpenAI 0–2, Anthropic 0–1) is capped at 1; `top_p` as is, but dropped when `temperature` is
+///   also given (current Claude models refuse both); `stop` (string or list) → `stop_sequences`; `user` (or
+///   `safety_identifier`) → `metadata.user_id`.
 /// - Tools: `function` tools (and legacy `functions`) → `{name, description, input_schema}`, the schema always an
 ///   object schema (PEER_BUGS #20); `tool_choice` auto/required/none/function (and legacy `function_call`) →
 ///   auto/any/none/tool; `parallel_tool_calls: false` → `disable_parallel_tool_use: true`.
@@ -89,6 +90,8 @@ struct OpenAIToAnthropicRequest {
         }
         try convertTools(request, into: &output)
         applyThinking(request, to: &output, maxTokens: maxTokens)
+        // After thinking had its say: it may already have removed one of the two.
+        keepOneOfTemperatureAndTopP(in: &output)
         if isStream { output["stream"] = true }
         for key in request.keys where !Self.handled.contains(key) {
             notes.drop(key, because: "no Anthropic equivalent", warning: key == "logit_bias")
@@ -180,6 +183,15 @@ struct OpenAIToAnthropicRequest {
         tool.setIfPresent("description", function["description"]?.nonEmptyString.map(JSONValue.string))
         tool["input_schema"] = .object(schema)
         return .object(tool)
+    }
+
+    /// Drops `top_p` when `temperature` is also set: current Claude models refuse the two together ("temperature
+    /// and top_p cannot both be specified for this model"). Temperature is the one kept because OpenAI's own docs
+    /// advise altering one or the other, not both, and temperature is the one clients usually mean.
+    private mutating func keepOneOfTemperatureAndTopP(in output: inout JSONObject) {
+        guard output["temperature"] != nil, output["top_p"] != nil else { return }
+        output["top_p"] = nil
+        notes.drop("top_p", because: "Anthropic models refuse temperature and top_p together; temperature was kept")
     }
 
     /// Sets `thinking` from the request's `thinking` or `reasoning_effort`, and drops what thinking forbids.

@@ -159,7 +159,7 @@ struct OpenAIRequestConversionTests {
         #expect(converted["tool_choice"] == json(anthropic))
     }
 
-    @Test("sampling: temperature capped at 1, top_p kept, stop → stop_sequences, user → metadata.user_id, seed dropped")
+    @Test("sampling: temperature capped at 1 (top_p beside it dropped), stop → stop_sequences, user → metadata.user_id")
     func parameters() throws {
         let converted = try convert(#"""
             {"model":"g","messages":[{"role":"user","content":"x"}],"temperature":1.4,"top_p":0.8,"stop":"###","user":"u-1",
@@ -167,12 +167,38 @@ struct OpenAIRequestConversionTests {
              "response_format":{"type":"json_object"}}
             """#, stream: true)
         #expect(converted == json(#"""
-            {"model":"upstream-model","max_tokens":4096,"messages":[{"role":"user","content":"x"}],"temperature":1,"top_p":0.8,
+            {"model":"upstream-model","max_tokens":4096,"messages":[{"role":"user","content":"x"}],"temperature":1,
              "stop_sequences":["###"],"metadata":{"user_id":"u-1"},"stream":true}
             """#))
         let list = try convert(#"{"model":"g","messages":[{"role":"user","content":"x"}],"stop":["a","","b"],"temperature":0.3}"#)
         #expect(list["stop_sequences"] == json(#"["a","b"]"#))
         #expect(list["temperature"] == 0.3)
+    }
+
+    @Test("temperature or top_p alone goes upstream as given; of both (Claude refuses the pair) only temperature does",
+          arguments: [
+            (#""temperature":0.3"#, #""temperature":0.3"#),
+            (#""top_p":0.8"#, #""top_p":0.8"#),
+            (#""temperature":0.3,"top_p":0.8"#, #""temperature":0.3"#),
+            (#""temperature":null,"top_p":0.8"#, #""top_p":0.8"#),
+          ])
+    func temperatureOrTopP(given: String, sent: String) throws {
+        let converted = try convert(#"{"model":"g","messages":[{"role":"user","content":"x"}],\#(given)}"#)
+        #expect(converted == json(#"""
+            {"model":"upstream-model","max_tokens":4096,"messages":[{"role":"user","content":"x"}],\#(sent)}
+            """#))
+    }
+
+    @Test("with thinking on, a top_p that thinking allows stays when thinking removed the temperature")
+    func topPKeptWhenThinkingDropsTemperature() throws {
+        let converted = try convert(#"""
+            {"model":"g","messages":[{"role":"user","content":"x"}],"reasoning_effort":"low",
+             "temperature":0.5,"top_p":0.98}
+            """#)
+        #expect(converted == json(#"""
+            {"model":"upstream-model","max_tokens":4096,"messages":[{"role":"user","content":"x"}],"top_p":0.98,
+             "thinking":{"type":"enabled","budget_tokens":2048}}
+            """#))
     }
 
     @Test("parameters whose loss would change the answer are refused with a 400 naming them", arguments: [
