@@ -17,7 +17,7 @@ import PluginKit
 ///   forced tool use, so those give way (temperature and top_p dropped; thinking dropped for a forced tool).
 /// - Refused with a 400 because dropping them would change the answer: `n` > 1, `logprobs`/`top_logprobs`,
 ///   `response_format` `json_schema`, audio output (`modalities`, `audio`), `web_search_options`, custom
-///   (grammar) tools, `allowed_tools` tool choices.
+///   (grammar) tools, `allowed_tools` tool choices, and whitespace-only `stop` sequences (Anthropic refuses them).
 /// - Dropped and logged: `response_format` `json_object` (the prompt must ask for JSON anyway), `seed`,
 ///   `presence_penalty`, `frequency_penalty`, `logit_bias`, `store`, `metadata`, `service_tier`, `prediction`,
 ///   `prompt_cache_key`, `verbosity`, `strict` on tools, and unknown fields. `stream_options` needs no mapping:
@@ -114,6 +114,13 @@ struct OpenAIToAnthropicRequest {
         case "json_object":
             notes.drop("response_format json_object", because: "Anthropic has no JSON mode; the prompt must ask for JSON", warning: true)
         default: break
+        }
+        // Anthropic answers such a sequence with a 400 of its own; dropping it instead would let the answer run on
+        // past where the client wanted it cut.
+        let stops = request["stop"].map { $0.arrayValue ?? [$0] } ?? []
+        if let blank = stops.compactMap(\.stringValue).first(where: { !$0.isEmpty && $0.allSatisfy(\.isWhitespace) }) {
+            throw .invalidRequest("stop: Anthropic models do not accept whitespace-only stop sequences "
+                                  + "(\(JSONString.quoted(blank))); remove it or add visible characters")
         }
         if let modalities = request["modalities"]?.arrayValue, modalities.contains(where: { $0.stringValue != "text" }) {
             throw .invalidRequest("modalities other than text cannot be produced by Anthropic models")

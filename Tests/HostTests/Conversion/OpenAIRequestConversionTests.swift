@@ -201,6 +201,28 @@ struct OpenAIRequestConversionTests {
             """#))
     }
 
+    @Test("whitespace-only stop sequences are refused: a 400 invalid_request_error whose message names stop",
+          arguments: [(#""\n""#, #""\n""#), (#"["\n\n","END"]"#, #""\n\n""#), (#"["END"," \t"]"#, #"" \t""#)])
+    func whitespaceStopRefused(stop: String, quoted: String) throws {  // `quoted`: the sequence as JSON text
+        let failure = try refusal(#"{"model":"g","messages":[{"role":"user","content":"x"}],"stop":\#(stop)}"#)
+        let message = "stop: Anthropic models do not accept whitespace-only stop sequences (\(quoted)); "
+            + "remove it or add visible characters"
+        #expect(failure == (LESSLLM_E_INVALID_REQUEST, message))
+        // What the OpenAI client receives: the host renders the plugin's refusal as a 400 in its dialect.
+        let error = StatusCode.gatewayError(failure.status, message: failure.message)
+        #expect(error.status == 400)
+        #expect(json(error.body(for: .openAIChat)) == json(#"""
+            {"error":{"message":\#(JSONString.quoted(message)),"type":"invalid_request_error","param":null,"code":null}}
+            """#))
+    }
+
+    @Test("stop sequences with visible characters go upstream as given, whitespace around them included")
+    func visibleStopSequencesKept() throws {
+        let stops = #"["END","\nObservation:"," x "]"#
+        let converted = try convert(#"{"model":"g","messages":[{"role":"user","content":"x"}],"stop":\#(stops)}"#)
+        #expect(converted["stop_sequences"] == json(stops))
+    }
+
     @Test("parameters whose loss would change the answer are refused with a 400 naming them", arguments: [
         (#""n":2"#, "n=2 asks for several choices, but Anthropic models return one; send n=1 or leave n out"),
         (#""logprobs":true"#, "logprobs cannot be returned by Anthropic models; leave logprobs and top_logprobs out"),
