@@ -5,8 +5,9 @@ import PluginKit
 ///
 /// - `max_tokens` (required by Anthropic) = `max_completion_tokens` ?? `max_tokens` ?? option
 ///   `default_max_tokens`, clamped by `max_output_tokens` for the upstream model.
-/// - `temperature` (OpenAI 0–2, Anthropic 0–1) is capped at 1; `top_p` as is; `stop` (string or list) →
-///   `stop_sequences`; `user` (or `safety_identifier`) → `metadata.user_id`.
+/// - `temperature` (OpenAI 0–2, Anthropic 0–1) is capped at 1; `top_p` as is, but dropped when `temperature` is
+///   also given (current Claude models refuse both); `stop` (string or list) → `stop_sequences`; `user` (or
+///   `safety_identifier`) → `metadata.user_id`.
 /// - Tools: `function` tools (and legacy `functions`) → `{name, description, input_schema}`, the schema always an
 ///   object schema (PEER_BUGS #20); `tool_choice` auto/required/none/function (and legacy `function_call`) →
 ///   auto/any/none/tool; `parallel_tool_calls: false` → `disable_parallel_tool_use: true`.
@@ -16,7 +17,7 @@ import PluginKit
 ///   forced tool use, so those give way (temperature and top_p dropped; thinking dropped for a forced tool).
 /// - Refused with a 400 because dropping them would change the answer: `n` > 1, `logprobs`/`top_logprobs`,
 ///   `response_format` `json_schema`, audio output (`modalities`, `audio`), `web_search_options`, custom
-///   (grammar) tools, `allowed_tools` tool choices.
+///   (grammar) tools, `allowed_tools` tool choices, and whitespace-only `stop` sequences (Anthropic refuses them).
 /// - Dropped and logged: `response_format` `json_object` (the prompt must ask for JSON anyway), `seed`,
 ///   `presence_penalty`, `frequency_penalty`, `logit_bias`, `store`, `metadata`, `service_tier`, `prediction`,
 ///   `prompt_cache_key`, `verbosity`, `strict` on tools, and unknown fields. `stream_options` needs no mapping:
@@ -89,6 +90,8 @@ struct OpenAIToAnthropicRequest {
         }
         try convertTools(request, into: &output)
         applyThinking(request, to: &output, maxTokens: maxTokens)
+        // After thinking had its say: it may already have removed one of the two.
+        keepOneOfTemperatureAndTopP(in: &output)
         if isStream { output["stream"] = true }
         for key in request.keys where !Self.handled.contains(key) {
             notes.drop(key, because: "no Anthropic equivalent", warning: key == "logit_bias")
@@ -111,6 +114,13 @@ struct OpenAIToAnthropicRequest {
         case "json_object":
             notes.drop("response_format json_object", because: "Anthropic has no JSON mode; the prompt must ask for JSON", warning: true)
         default: break
+        }
+        // Anthropic answers such a sequence with a 400 of its own; dropping it instead would let the answer run on
+        // past where the client wanted it cut.
+        let stops = request["stop"].map { $0.arrayValue ?? [$0] } ?? []
+        if let blank = stops.compactMap(\.stringValue).first(where: { !$0.isEmpty && $0.allSatisfy(\.isWhitespace) }) {
+            throw .invalidRequest("stop: Anthropic models do not accept whitespace-only stop sequences "
+                                  + "(\(JSONString.quoted(blank))); remove it or add visible characters")
         }
         if let modalities = request["modalities"]?.arrayValue, modalities.contains(where: { $0.stringValue != "text" }) {
             throw .invalidRequest("modalities other than text cannot be produced by Anthropic models")
@@ -180,6 +190,15 @@ struct OpenAIToAnthropicRequest {
         tool.setIfPresent("description", function["description"]?.nonEmptyString.map(JSONValue.string))
         tool["input_schema"] = .object(schema)
         return .object(tool)
+    }
+
+    /// Drops `top_p` when `temperature` is also set: current Claude models refuse the two together ("temperature
+    /// and top_p cannot both be specified for this model"). Temperature is the one kept because OpenAI's own docs
+    /// advise altering one or the other, not both, and temperature is the one clients usually mean.
+    private mutating func keepOneOfTemperatureAndTopP(in output: inout JSONObject) {
+        guard output["temperature"] != nil, output["top_p"] != nil else { return }
+        output["top_p"] = nil
+        notes.drop("top_p", because: "Anthropic models refuse temperature and top_p together; temperature was kept")
     }
 
     /// Sets `thinking` from the request's `thinking` or `reasoning_effort`, and drops what thinking forbids.

@@ -10,7 +10,8 @@ import PluginKit
 /// `tool_use` block per tool call with its arguments as `input_json_delta` fragments exactly as they arrive
 /// (PEER_BUGS #1; arguments that come whole in the last chunk still arrive, #2). Block indices count from 0, each
 /// block starts and stops exactly once and blocks never overlap (#3); interleaved parallel tool calls are
-/// serialised as `StreamedToolCall` describes (#18).
+/// serialised as `StreamedToolCall` describes (#18). A tool call delta whose id differs from the one its index
+/// (or, without an index, the latest call) holds is a new call: some servers send every parallel call as index 0.
 ///
 /// `finish_reason` closes the blocks at once, but `message_delta` (stop reason and the real usage) and
 /// `message_stop` wait for `data: [DONE]`: usage often comes in a trailing chunk with empty `choices` after the
@@ -33,6 +34,8 @@ struct OpenAIToAnthropicStream: StreamTranslator {
     private var signature: String?
     private var calls: [Int: StreamedToolCall] = [:]
     private var callOrder: [Int] = []
+    /// The key of the latest call started under each upstream tool call `index`.
+    private var latestCall: [Int: Int] = [:]
     private var stop: (reason: String, sequence: String?)?
     private var usage: TokenUsage?
     private var generatedBytes = 0
@@ -180,17 +183,17 @@ struct OpenAIToAnthropicStream: StreamTranslator {
     // MARK: - Tool calls
 
     private mutating func receiveToolCall(_ delta: JSONValue, into events: inout [ClientEvent]) throws(PluginError) {
-        // A lone tool call is sometimes sent without an index; index-less deltas with a new id are a new call
-        // (Gemini sends parallel calls that way).
-        var key = delta["index"]?.count ?? callOrder.last ?? 0
-        if delta["index"] == nil, let id = delta["id"]?.nonEmptyString, let last = callOrder.last,
-           let known = calls[last]?.id, known != id {
-            key = (callOrder.max() ?? -1) + 1
+        // The call a delta continues: the latest one started under its index, or the latest of all for an
+        // index-less delta (a lone tool call is sometimes sent without an index).
+        let index = delta["index"]?.count
+        var continued: Int? = if let index { latestCall[index] } else { callOrder.last }
+        // An id other than that call's starts a new call: Gemini sends parallel calls without an index, and Ollama,
+        // Gemini's OpenAI compatibility layer and ai-dynamo send them all as index 0, each with its own id.
+        if let id = delta["id"]?.nonEmptyString, let current = continued, let known = calls[current]?.id, known != id {
+            continued = nil
         }
-        if calls[key] == nil {
-            calls[key] = StreamedToolCall()
-            callOrder.append(key)
-        }
+        let key = continued ?? startCall()
+        if let index { latestCall[index] = key }
         if calls[key]?.id == nil, let id = delta["id"]?.nonEmptyString { calls[key]?.id = id }
         if calls[key]?.name == nil, let name = delta["function"]?["name"]?.nonEmptyString { calls[key]?.name = name }
         if let signature = delta["extra_content"]?["google"]?["thought_signature"]?.nonEmptyString {
@@ -204,6 +207,14 @@ struct OpenAIToAnthropicStream: StreamTranslator {
         }
         if let open = openBlock, case .tool = open {} else { closeOpenBlock(into: &events) }
         try advanceToolCalls(closingAll: false, into: &events)
+    }
+
+    /// Adds a call and returns its key: calls are numbered in the order they start, whatever index the upstream gave.
+    private mutating func startCall() -> Int {
+        let key = callOrder.count
+        calls[key] = StreamedToolCall()
+        callOrder.append(key)
+        return key
     }
 
     /// Streams the open tool call's new fragments and moves on to waiting calls whose turn has come. With

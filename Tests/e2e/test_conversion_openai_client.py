@@ -153,7 +153,8 @@ def test_system_and_developer_messages_become_system(an, conv_openai):
         "system": [{"type": "text", "text": "You are terse."}, {"type": "text", "text": "Use metric units."}],
         "messages": [{"role": "user", "content": "First?"}, {"role": "assistant", "content": "One."},
                      {"role": "user", "content": "Second?"}],
-        "temperature": 1, "top_p": 0.9, "metadata": {"user_id": "user-7"}}  # temperature capped at Anthropic's 1
+        # temperature capped at Anthropic's 1; top_p dropped, as Claude models refuse it beside temperature
+        "temperature": 1, "metadata": {"user_id": "user-7"}}
 
 
 def test_a_single_system_message_becomes_a_system_string(an, conv_openai):

@@ -159,7 +159,7 @@ struct OpenAIRequestConversionTests {
         #expect(converted["tool_choice"] == json(anthropic))
     }
 
-    @Test("sampling: temperature capped at 1, top_p kept, stop → stop_sequences, user → metadata.user_id, seed dropped")
+    @Test("sampling: temperature capped at 1 (top_p beside it dropped), stop → stop_sequences, user → metadata.user_id")
     func parameters() throws {
         let converted = try convert(#"""
             {"model":"g","messages":[{"role":"user","content":"x"}],"temperature":1.4,"top_p":0.8,"stop":"###","user":"u-1",
@@ -167,12 +167,60 @@ struct OpenAIRequestConversionTests {
              "response_format":{"type":"json_object"}}
             """#, stream: true)
         #expect(converted == json(#"""
-            {"model":"upstream-model","max_tokens":4096,"messages":[{"role":"user","content":"x"}],"temperature":1,"top_p":0.8,
+            {"model":"upstream-model","max_tokens":4096,"messages":[{"role":"user","content":"x"}],"temperature":1,
              "stop_sequences":["###"],"metadata":{"user_id":"u-1"},"stream":true}
             """#))
         let list = try convert(#"{"model":"g","messages":[{"role":"user","content":"x"}],"stop":["a","","b"],"temperature":0.3}"#)
         #expect(list["stop_sequences"] == json(#"["a","b"]"#))
         #expect(list["temperature"] == 0.3)
+    }
+
+    @Test("temperature or top_p alone goes upstream as given; of both (Claude refuses the pair) only temperature does",
+          arguments: [
+            (#""temperature":0.3"#, #""temperature":0.3"#),
+            (#""top_p":0.8"#, #""top_p":0.8"#),
+            (#""temperature":0.3,"top_p":0.8"#, #""temperature":0.3"#),
+            (#""temperature":null,"top_p":0.8"#, #""top_p":0.8"#),
+          ])
+    func temperatureOrTopP(given: String, sent: String) throws {
+        let converted = try convert(#"{"model":"g","messages":[{"role":"user","content":"x"}],\#(given)}"#)
+        #expect(converted == json(#"""
+            {"model":"upstream-model","max_tokens":4096,"messages":[{"role":"user","content":"x"}],\#(sent)}
+            """#))
+    }
+
+    @Test("with thinking on, a top_p that thinking allows stays when thinking removed the temperature")
+    func topPKeptWhenThinkingDropsTemperature() throws {
+        let converted = try convert(#"""
+            {"model":"g","messages":[{"role":"user","content":"x"}],"reasoning_effort":"low",
+             "temperature":0.5,"top_p":0.98}
+            """#)
+        #expect(converted == json(#"""
+            {"model":"upstream-model","max_tokens":4096,"messages":[{"role":"user","content":"x"}],"top_p":0.98,
+             "thinking":{"type":"enabled","budget_tokens":2048}}
+            """#))
+    }
+
+    @Test("whitespace-only stop sequences are refused: a 400 invalid_request_error whose message names stop",
+          arguments: [(#""\n""#, #""\n""#), (#"["\n\n","END"]"#, #""\n\n""#), (#"["END"," \t"]"#, #"" \t""#)])
+    func whitespaceStopRefused(stop: String, quoted: String) throws {  // `quoted`: the sequence as JSON text
+        let failure = try refusal(#"{"model":"g","messages":[{"role":"user","content":"x"}],"stop":\#(stop)}"#)
+        let message = "stop: Anthropic models do not accept whitespace-only stop sequences (\(quoted)); "
+            + "remove it or add visible characters"
+        #expect(failure == (LESSLLM_E_INVALID_REQUEST, message))
+        // What the OpenAI client receives: the host renders the plugin's refusal as a 400 in its dialect.
+        let error = StatusCode.gatewayError(failure.status, message: failure.message)
+        #expect(error.status == 400)
+        #expect(json(error.body(for: .openAIChat)) == json(#"""
+            {"error":{"message":\#(JSONString.quoted(message)),"type":"invalid_request_error","param":null,"code":null}}
+            """#))
+    }
+
+    @Test("stop sequences with visible characters go upstream as given, whitespace around them included")
+    func visibleStopSequencesKept() throws {
+        let stops = #"["END","\nObservation:"," x "]"#
+        let converted = try convert(#"{"model":"g","messages":[{"role":"user","content":"x"}],"stop":\#(stops)}"#)
+        #expect(converted["stop_sequences"] == json(stops))
     }
 
     @Test("parameters whose loss would change the answer are refused with a 400 naming them", arguments: [
