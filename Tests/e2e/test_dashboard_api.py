@@ -230,7 +230,7 @@ def test_sql_select_answers_from_the_database(recorded_dashboard, api):
         expected = [list(row) for row in connection.execute(sql)]
     assert answer["columns"] == ["provider", "n", "cost"]
     assert answer["rows"] == expected
-    assert answer["row_count"] == len(expected) and answer["truncated"] is False
+    assert answer["row_count"] == len(expected) and answer["truncated"] is False and answer["truncated_by"] is None
     assert answer["elapsed_ms"] >= 0
 
 
@@ -238,7 +238,26 @@ def test_sql_row_limit(recorded_dashboard, api):
     answer = api.post("/api/sql", json={"sql": "SELECT id FROM exchanges ORDER BY id", "max_rows": 2}).json()
 
     assert answer["rows"] == [[exchange_id] for exchange_id in sorted(db_ids(recorded_dashboard))[:2]]
-    assert answer["row_count"] == 2 and answer["truncated"] is True
+    assert answer["row_count"] == 2 and answer["truncated"] is True and answer["truncated_by"] == "max_rows"
+
+
+@pytest.mark.parametrize("sql", ["SELECT zeroblob(999999999) FROM exchange_rows", "SELECT randomblob(500000000)"])
+def test_sql_refuses_values_over_16_mib(api, sql):
+    message = assert_error(api.post("/api/sql", json={"sql": sql}), 400)
+
+    assert message == "SQL error: string or blob too big (the SQL console allows 16 MiB per string or blob)"
+
+
+def test_sql_result_stops_at_32_mib(api):
+    ten_mib = 10 << 20
+    sql = ("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 10) "
+           f"SELECT x, printf('%.*c', {ten_mib}, 'a') FROM n")
+    answer = api.post("/api/sql", json={"sql": sql}, timeout=60).json()
+
+    # Three rows of 10 MiB fit in 32 MiB, the fourth does not: the rows shown are whole, and the answer says why.
+    assert [row[0] for row in answer["rows"]] == [1, 2, 3]
+    assert all(row[1] == "a" * ten_mib for row in answer["rows"])
+    assert answer["row_count"] == 3 and answer["truncated"] is True and answer["truncated_by"] == "bytes"
 
 
 def test_sql_time_limit(api):
