@@ -117,6 +117,18 @@ final class SQLiteStatement {
         sqlite3_column_name(handle, Int32(index)).map { String(cString: $0) } ?? ""
     }
 
+    /// The type of column `index` of the current row: `SQLITE_INTEGER`, `SQLITE_FLOAT`, `SQLITE_TEXT`,
+    /// `SQLITE_BLOB` or `SQLITE_NULL`.
+    func columnType(_ index: Int) -> Int32 {
+        sqlite3_column_type(handle, Int32(index))
+    }
+
+    /// The length in bytes of column `index` when it holds text (UTF-8) or a blob, read without copying the value
+    /// (a `zeroblob` is not expanded); call it only for those two types, as it turns a number into text.
+    func byteCount(_ index: Int) -> Int {
+        Int(sqlite3_column_bytes(handle, Int32(index)))
+    }
+
     /// The value of column `index` of the current row, in its stored type.
     func value(_ index: Int) -> SQLiteValue {
         let column = Int32(index)

@@ -38,8 +38,9 @@ import PluginKit
 /// **sql** — read-only SQL (see `SQLConsole`):
 /// ```
 /// {"kind":"sql","sql":"SELECT …","max_rows":1000,"timeout_ms":5000}    max_rows 1…10000, timeout_ms 1…60000
-/// → {"columns":["…"],"rows":[[…]],"row_count":N,"truncated":false,"elapsed_ms":1.25}
+/// → {"columns":["…"],"rows":[[…]],"row_count":N,"truncated":false,"truncated_by":null,"elapsed_ms":1.25}
 /// ```
+/// `truncated_by` is `"max_rows"` or `"bytes"` (the values reached 32 MiB) when `truncated` is true.
 enum SinkQuery {
     /// Exchange summaries, newest first, one page of them.
     case list(filters: ExchangeFilters, limit: Int, offset: Int)

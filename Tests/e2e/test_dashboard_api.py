@@ -230,7 +230,7 @@ def test_sql_select_answers_from_the_database(recorded_dashboard, api):
         expected = [list(row) for row in connection.execute(sql)]
     assert answer["columns"] == ["provider", "n", "cost"]
     assert answer["rows"] == expected
-    assert answer["row_count"] == len(expected) and answer["truncated"] is False
+    assert answer["row_count"] == len(expected) and answer["truncated"] is False and answer["truncated_by"] is None
     assert answer["elapsed_ms"] >= 0
 
 
@@ -238,7 +238,26 @@ def test_sql_row_limit(recorded_dashboard, api):
     answer = api.post("/api/sql", json={"sql": "SELECT id FROM exchanges ORDER BY id", "max_rows": 2}).json()
 
     assert answer["rows"] == [[exchange_id] for exchange_id in sorted(db_ids(recorded_dashboard))[:2]]
-    assert answer["row_count"] == 2 and answer["truncated"] is True
+    assert answer["row_count"] == 2 and answer["truncated"] is True and answer["truncated_by"] == "max_rows"
+
+
+@pytest.mark.parametrize("sql", ["SELECT zeroblob(999999999) FROM exchange_rows", "SELECT randomblob(500000000)"])
+def test_sql_refuses_values_over_16_mib(api, sql):
+    message = assert_error(api.post("/api/sql", json={"sql": sql}), 400)
+
+    assert message == "SQL error: string or blob too big (the SQL console allows 16 MiB per string or blob)"
+
+
+def test_sql_result_stops_at_32_mib(api):
+    ten_mib = 10 << 20
+    sql = ("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 10) "
+           f"SELECT x, printf('%.*c', {ten_mib}, 'a') FROM n")
+    answer = api.post("/api/sql", json={"sql": sql}, timeout=60).json()
+
+    # Three rows of 10 MiB fit in 32 MiB, the fourth does not: the rows shown are whole, and the answer says why.
+    assert [row[0] for row in answer["rows"]] == [1, 2, 3]
+    assert all(row[1] == "a" * ten_mib for row in answer["rows"])
+    assert answer["row_count"] == 3 and answer["truncated"] is True and answer["truncated_by"] == "bytes"
 
 
 def test_sql_time_limit(api):
@@ -264,6 +283,74 @@ def test_sql_refuses_writes_with_a_clear_message(recorded_dashboard, api, sql, w
 
     assert_error(api.post("/api/sql", json={"sql": sql}), 400, *words)
     assert recorded_dashboard.stored_count() == before
+
+
+# ---- requests web pages can make (no admin token) -----------------------------------------------------------------
+
+
+def test_dns_rebinding_host_is_refused(recorded_dashboard, api):
+    """A page on attacker.example, re-pointed at 127.0.0.1, sends its own name in Host: it reads nothing."""
+    port = recorded_dashboard.gateway.admin_port
+    for path in ["/api/exchanges", f"/api/exchanges/{recorded_dashboard.ids['openai']}", "/api/info", "/"]:
+        response = api.get(path, headers={"host": f"attacker.example:{port}"})
+        message = assert_error(response, 403)
+        assert message == (f"Refused: the Host header 'attacker.example:{port}' does not name this admin listener. "
+                           "Without listen.admin_token it answers only requests for localhost, 127.0.0.1, [::1] "
+                           "(any port), so a web page on another domain that resolves to this machine cannot read it.")
+        assert set(response.json()) == {"error"}, path
+    refused_sql = api.post("/api/sql", json={"sql": "SELECT 1"}, headers={"host": "attacker.example"})
+    assert_error(refused_sql, 403, "'attacker.example'")
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}", "[::1]:{port}"])
+def test_loopback_hosts_read_the_data(recorded_dashboard, api, host):
+    host = host.format(port=recorded_dashboard.gateway.admin_port)
+
+    listed = api.get("/api/exchanges", params={"limit": 1000}, headers={"host": host})
+    counted = api.post("/api/sql", json={"sql": "SELECT count(*) FROM exchanges"},
+                       headers={"host": host, "origin": f"http://{host}"})
+
+    assert listed.status_code == 200 and [item["id"] for item in listed.json()["items"]] == db_ids(recorded_dashboard)
+    assert counted.status_code == 200 and counted.json()["rows"] == [[recorded_dashboard.stored_count()]]
+
+
+@pytest.mark.parametrize("origin", ["http://evil.example", "null", "http://localhost:3000", "https://127.0.0.1:{port}"])
+def test_cross_site_requests_are_refused(recorded_dashboard, api, origin):
+    """Browsers send Origin on every cross-site request (and on every POST): anything but the listener's own fails."""
+    port = recorded_dashboard.gateway.admin_port
+    origin = origin.format(port=port)
+    expected = (f"Refused: the request comes from the web page at '{origin}', not from this dashboard "
+                f"(http://127.0.0.1:{port}). Without listen.admin_token the admin listener answers only its own pages.")
+    # The simple cross-site form a page can send without asking first, and the JSON one.
+    as_text = api.post("/api/sql", content=b'{"sql":"SELECT count(*) FROM exchanges"}',
+                       headers={"origin": origin, "content-type": "text/plain"})
+    as_json = api.post("/api/sql", json={"sql": "SELECT count(*) FROM exchanges"}, headers={"origin": origin})
+    read = api.get("/api/exchanges", headers={"origin": origin})
+
+    for response in (as_text, as_json, read):
+        assert assert_error(response, 403) == expected
+        assert set(response.json()) == {"error"}
+
+
+def test_the_dashboards_own_post_is_answered(recorded_dashboard, api):
+    """What the page's fetch() sends: its own origin, and JSON (a charset parameter is fine)."""
+    port = recorded_dashboard.gateway.admin_port
+    response = api.post("/api/sql", content=b'{"sql":"SELECT id FROM exchanges ORDER BY id"}', headers={
+        "origin": f"http://127.0.0.1:{port}", "content-type": "Application/JSON; charset=utf-8"})
+
+    assert response.status_code == 200, response.text
+    assert response.json()["rows"] == [[exchange_id] for exchange_id in sorted(db_ids(recorded_dashboard))]
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
+                                          "multipart/form-data; boundary=x", "application/jsonp", None])
+def test_sql_needs_a_json_content_type(api, content_type):
+    headers = {"content-type": content_type} if content_type else {}
+    response = api.post("/api/sql", content=b'{"sql":"SELECT 1"}', headers=headers)
+
+    sent = f"'{content_type}'" if content_type else "none"
+    assert assert_error(response, 415) == ("POST /api/sql takes a JSON body: send 'Content-Type: application/json' "
+                                           f"(this request sent {sent}).")
 
 
 # ---- bad requests ------------------------------------------------------------------------------------------------
@@ -407,6 +494,16 @@ def test_public_admin_bind_without_token_refuses_to_start(tmp_path, oa_server, a
     message = result.stderr + result.stdout
     assert "admin_token" in message and "reachable from other machines" in message, message
     assert "LessLLM proxy listening" not in result.stdout
+
+
+def test_with_a_token_the_token_decides(token_client):
+    """With a token, a cross-site page cannot send it (the cookie is SameSite=Strict): Host and Origin are not
+    checked, so a reverse proxy may rename the listener."""
+    foreign = {"host": "dashboard.example", "origin": "https://dashboard.example"}
+
+    assert_error(token_client.get("/api/info", headers=foreign), 401, "token")
+    allowed = token_client.get("/api/info", headers={**foreign, "authorization": f"Bearer {ADMIN_TOKEN}"})
+    assert allowed.status_code == 200 and allowed.json()["query_sink"] == "sqlite"
 
 
 def test_public_admin_bind_with_token_starts_and_requires_it(tmp_path_factory, oa_server, an_server, echo_plugins):

@@ -60,7 +60,8 @@ public final class GatewayServer {
             let api = DashboardAPI(
                 sink: registry.sinks.first { $0.plugin.info.serves("sink:query") },
                 assets: DashboardAssets(executableDirectory: Executable.directory),
-                access: AdminAccess(token: config.listen.adminToken), pool: queryPool, info: dashboardInfo())
+                access: AdminAccess(token: config.listen.adminToken, listenHost: address.host), pool: queryPool,
+                info: dashboardInfo())
             do {
                 admin = try HTTPListener.bind(name: "the dashboard listener", host: address.host, port: address.port,
                                               group: group, logger: logger) {

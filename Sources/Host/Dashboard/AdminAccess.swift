@@ -1,21 +1,26 @@
 import NIOHTTP1
 
-/// Who may use the admin listener: everyone on a loopback bind without a token; otherwise only requests that carry
-/// the configured token — `Authorization: Bearer <token>`, the `lessllm_admin` cookie, or `?token=` (which sets the
-/// cookie, so a browser opens the dashboard with the token once).
+/// Who may use the admin listener. With a token: only requests that carry it — `Authorization: Bearer <token>`, the
+/// `lessllm_admin` cookie, or `?token=` (which sets the cookie, so a browser opens the dashboard with the token
+/// once). Without one (a loopback bind): everyone on this machine, except requests that web pages make
+/// (`crossSiteRefusal` in AdminAccess+CrossSite.swift).
 struct AdminAccess: Sendable {
     static let cookieName = "lessllm_admin"
     let token: String?
+    /// The host the admin listener is configured on (`listen.admin`); `Host` may name it besides loopback hosts.
+    let listenHost: String
 
     enum Decision: Equatable {
         case allowed
         /// Allowed through `?token=`: remember it in a cookie.
         case allowedSettingCookie(String)
         case denied
+        /// Refused without a token because a web page, not the operator, may have made the request (why, in words).
+        case forbidden(String)
     }
 
     func decide(_ request: AdminRequest) -> Decision {
-        guard let token, !token.isEmpty else { return .allowed }
+        guard let token, !token.isEmpty else { return crossSiteRefusal(request).map(Decision.forbidden) ?? .allowed }
         if let header = request.headers.first(name: "authorization"), header.hasPrefix("Bearer "),
            Self.constantTimeEquals(String(header.dropFirst(7)), token) {
             return .allowed

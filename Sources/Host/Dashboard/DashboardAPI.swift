@@ -25,6 +25,9 @@ final class DashboardAPI: Sendable {
     /// Answers one request (on `eventLoop`).
     func respond(to request: AdminRequest, on eventLoop: any EventLoop) -> EventLoopFuture<AdminResponse> {
         let decision = access.decide(request)
+        if case .forbidden(let reason) = decision {
+            return eventLoop.makeSucceededFuture(.error(reason, status: .forbidden))
+        }
         // The page's own files hold no data: they load without the token, so the page can ask for it.
         let isPageFile = request.method == .GET && !request.path.hasPrefix("/api/")
         guard decision != .denied || isPageFile else {
@@ -56,11 +59,22 @@ final class DashboardAPI: Sendable {
         case (.GET, "api", 2) where segments[1] == "stats":
             return query(on: eventLoop) { () throws(GatewayError) in try DashboardQueries.stats(request.query) }
         case (.POST, "api", 2) where segments[1] == "sql":
+            if let refusal = Self.nonJSONRefusal(request) { return eventLoop.makeSucceededFuture(refusal) }
             return query(on: eventLoop) { () throws(GatewayError) in try DashboardQueries.sql(request.body) }
         default:
             return eventLoop.makeSucceededFuture(.error("No route \(request.method.rawValue) \(request.path).",
                                                         status: .notFound))
         }
+    }
+
+    /// A 415 unless `request` declares a JSON body. A web page may POST `text/plain` anywhere without asking first;
+    /// for `application/json` the browser must ask the listener (a CORS preflight), which it never grants.
+    private static func nonJSONRefusal(_ request: AdminRequest) -> AdminResponse? {
+        let declared = request.headers.first(name: "content-type")
+        let mediaType = declared.map { $0.prefix { $0 != ";" }.filter { $0 != " " && $0 != "\t" }.lowercased() }
+        if mediaType == "application/json" { return nil }
+        return .error("POST /api/sql takes a JSON body: send 'Content-Type: application/json' (this request sent "
+            + (declared.map { "'\($0)'" } ?? "none") + ").", status: .unsupportedMediaType)
     }
 
     private func asset(_ name: String) -> AdminResponse {

@@ -108,8 +108,10 @@ export class SqlPage {
       this.result = answer;
       this.error.hidden = true;
       this.renderTable(answer);
+      // `truncated_by` says which limit stopped the rows: max_rows, or the server's cap on the result's bytes.
+      const limit = answer.truncated_by === "bytes" ? "the 32 MiB result size limit" : "the row limit";
       this.meta.textContent = `${fmt.int(answer.row_count)} ${answer.row_count === 1 ? "row" : "rows"}`
-        + `${answer.truncated ? ` (stopped at the row limit: more exist)` : ""} in ${fmt.ms(answer.elapsed_ms)}`;
+        + `${answer.truncated ? ` (stopped at ${limit}: more exist)` : ""} in ${fmt.ms(answer.elapsed_ms)}`;
       this.root.dataset.state = "done";
     } catch (error) {
       this.result = null;

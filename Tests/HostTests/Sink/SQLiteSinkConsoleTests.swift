@@ -31,7 +31,7 @@ struct SQLiteSinkConsoleTests {
         #expect(answer["columns"] == ["id", "started_at_ms", "cost_total", "requested_model", "error_message", "raw", "prompt"])
         #expect(answer["rows"]?[0] == ["01S1", .int(baseTimeMs + 1), 0.01, "gpt-4o", nil, "X'00FF10'", "hello"])
         #expect(answer["rows"]?[2]?[3] == "claude-haiku-4-5")
-        #expect(answer["row_count"] == 3 && answer["truncated"] == false)
+        #expect(answer["row_count"] == 3 && answer["truncated"] == false && answer["truncated_by"] == .null)
         let elapsed = try #require(answer["elapsed_ms"]?.doubleValue)
         #expect(elapsed >= 0 && elapsed < 5000)
 
@@ -51,12 +51,61 @@ struct SQLiteSinkConsoleTests {
         let sink = try Self.fixture()
         let limited = try sql(sink, "SELECT id FROM exchanges ORDER BY id", #","max_rows":2"#)
         #expect(limited["rows"] == [["01S1"], ["01S2"]] && limited["truncated"] == true && limited["row_count"] == 2)
+        #expect(limited["truncated_by"] == "max_rows")
         let exact = try sql(sink, "SELECT id FROM exchanges", #","max_rows":3"#)
-        #expect(exact["truncated"] == false && exact["row_count"] == 3)
+        #expect(exact["truncated"] == false && exact["row_count"] == 3 && exact["truncated_by"] == .null)
         // An endless query ends at the limit too, without reading further.
         let endless = try sql(sink, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT x FROM n")
         #expect(endless["row_count"] == 1000 && endless["truncated"] == true)
         #expect(endless["rows"]?[999] == [1000])
+    }
+
+    @Test("no string or blob grows past 16 MiB: building a bigger one fails, naming the limit")
+    func valueLimit() throws {
+        let sink = try Self.fixture()
+        for text in ["SELECT zeroblob(999999999) FROM exchange_rows", "SELECT randomblob(500000000)",
+                     "SELECT length(zeroblob(16777217))", "SELECT x'00' || zeroblob(16777216)"] {
+            let failure = try sink.failure(#"{"kind":"sql","sql":\#(JSONString.quoted(text))}"#)
+            #expect(failure.status == LESSLLM_E_INVALID_REQUEST, "\(text)")
+            #expect(failure.message == "SQL error: string or blob too big (the SQL console allows 16 MiB per string "
+                + "or blob)", "\(text)")
+        }
+        // SQLite's printf() answers NULL instead of text past the limit (which counts its terminating NUL): nothing
+        // is built either.
+        #expect(try sql(sink, "SELECT printf('%.*c', 900000000, 'x') IS NULL")["rows"] == [[1]])
+        #expect(try sql(sink, "SELECT printf('%.*c', 16777216, 'x') IS NULL")["rows"] == [[1]])
+        // Up to the limit, values are built and read as usual.
+        let largest = try sql(sink, "SELECT length(zeroblob(16777216)), length(printf('%.*c', 16777215, 'x'))")
+        #expect(largest["rows"] == [[16_777_216, 16_777_215]])
+    }
+
+    @Test("rows stop before their values pass 32 MiB, whole, and say the result was truncated by bytes")
+    func resultByteLimit() throws {
+        let sink = try Self.fixture()
+        // Each row counts 8 for the number and 10 MiB for the text: three fit in 32 MiB, a fourth would not.
+        let tenMiB = 10 << 20
+        let text = try sql(sink, """
+            WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 10)
+            SELECT x, printf('%.*c', \(tenMiB), 'a') AS filler FROM n
+            """)
+        #expect(text["row_count"] == 3 && text["truncated"] == true && text["truncated_by"] == "bytes")
+        let rows = try #require(text["rows"]?.arrayValue)
+        #expect(rows.compactMap { $0[0] } == [1, 2, 3])
+        #expect(rows.allSatisfy { $0[1] == .string(String(repeating: "a", count: tenMiB)) })
+
+        // A blob counts as its hex literal: 8 MiB of zeros is X'…' with 16 MiB of digits; a second does not fit.
+        let blobs = try sql(sink, "SELECT zeroblob(8388608) FROM exchange_rows ORDER BY id")
+        #expect(blobs["rows"] == [[.string("X'" + String(repeating: "0", count: 16 << 20) + "'")]])
+        #expect(blobs["truncated"] == true && blobs["truncated_by"] == "bytes")
+
+        // Exactly 32 MiB (2 × (16 MiB - 1) + 2) fits; the next row, however small, does not.
+        let fullRow = "SELECT printf('%.*c', 16777215, 'a'), printf('%.*c', 16777215, 'b'), 'cc'"
+        let exact = try sql(sink, fullRow + " UNION ALL SELECT 'd', 'e', 'f'")
+        #expect(exact["row_count"] == 1 && exact["truncated"] == true && exact["truncated_by"] == "bytes")
+        #expect(exact["rows"]?[0]?[1] == .string(String(repeating: "b", count: 16_777_215)))
+        #expect(exact["rows"]?[0]?[2] == "cc")
+        let whole = try sql(sink, fullRow)
+        #expect(whole["row_count"] == 1 && whole["truncated"] == false && whole["truncated_by"] == .null)
     }
 
     @Test("a query running past timeout_ms is interrupted with a clear error")
