@@ -159,7 +159,17 @@ final class Gateway: Sendable {
             extraHeaders: [("x-lessllm-exchange-id", exchangeID)], trace: trace,
             costOfBody: prices.flatMap { prices in
                 prices.price(for: route.upstreamModel).map { price in
-                    { body in Self.costHeader(body, dialect: dialect, price: price) }
+                    let upstreamDialect = plan.upstreamDialect
+                    guard upstreamDialect != dialect else {
+                        return { body in Self.costHeader(body, dialect: dialect, price: price) }
+                    }
+                    // Converted: the upstream's own usage, as the record prices it (an OpenAI body cannot say which
+                    // prompt tokens were cache writes, and a converter's estimate is no report).
+                    return { _ in
+                        guard let whole = trace.upstreamEvents.entries.last else { return nil }
+                        return Self.costHeader(trace.upstreamEvents.data(of: whole), dialect: upstreamDialect,
+                                               price: price)
+                    }
                 }
             },
             onFinished: { [self] in

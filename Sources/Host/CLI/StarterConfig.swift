@@ -52,7 +52,7 @@ enum StarterConfig {
     #   redact_headers: [x-my-secret]
 
     # prices:                        # USD per million tokens; overrides the built-in table
-    #   my-model: { input: 1.0, output: 2.0, cache_read: 0.1, cache_write: 1.25 }
+    #   my-model: { input: 1.0, output: 2.0, cache_read: 0.1, cache_write: 1.25, cache_write_1h: 2.0 }
 
     """
 }

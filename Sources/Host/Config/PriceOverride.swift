@@ -13,9 +13,11 @@ public struct PriceOverride: Sendable, Equatable {
     public let cacheRead: Double?
     /// Input tokens written to the cache; nil when not given.
     public let cacheWrite: Double?
+    /// Input tokens written to the 1-hour cache (Anthropic's longer TTL); nil when not given.
+    public let cacheWriteLong: Double?
 
     /// The keys valid in a price.
-    static let keys = ["input", "output", "cache_read", "cache_write"]
+    static let keys = ["input", "output", "cache_read", "cache_write", "cache_write_1h"]
 
     /// Decodes `prices:`.
     /// - Throws: `ConfigError` for unknown keys, missing `input`/`output`, or prices that are not numbers ≥ 0.
@@ -38,7 +40,8 @@ public struct PriceOverride: Sendable, Equatable {
                 input: try price.required("input", expected: expected, parse: parse).value,
                 output: try price.required("output", expected: expected, parse: parse).value,
                 cacheRead: try price.value("cache_read", expected: expected, parse: parse)?.value,
-                cacheWrite: try price.value("cache_write", expected: expected, parse: parse)?.value))
+                cacheWrite: try price.value("cache_write", expected: expected, parse: parse)?.value,
+                cacheWriteLong: try price.value("cache_write_1h", expected: expected, parse: parse)?.value))
         }
         return prices
     }

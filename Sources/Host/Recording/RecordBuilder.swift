@@ -126,19 +126,24 @@ struct RecordBuilder: Sendable {
     // MARK: - Parts
 
     /// The usage the upstream reported. Passthrough responses carry it themselves; the upstream's own events are read
-    /// only when the response was converted (a converter may have estimated) or the client's copy lacks it (a usage
-    /// chunk the client did not ask for was held back).
+    /// only when the response was converted or the client's copy lacks it (a usage chunk the client did not ask for
+    /// was held back). A converted answer's own usage is never taken: when the upstream reported none, what the
+    /// converter put there is its estimate, and the record estimates (and says so) instead.
     private func reportedUsage(_ trace: ExchangeTrace, response: JSONValue?, clientDialect: Dialect,
                                upstreamDialect: Dialect) -> TokenUsage? {
-        if upstreamDialect == clientDialect, let usage = response.flatMap({ ResponseAnalysis.usage(in: $0, dialect: clientDialect) }) {
+        func usage(of response: JSONValue, dialect: Dialect, isStream: Bool) -> TokenUsage? {
+            isStream ? ResponseAnalysis.usage(inStream: response, dialect: dialect)
+                : ResponseAnalysis.usage(in: response, dialect: dialect)
+        }
+        if upstreamDialect == clientDialect,
+           let usage = response.flatMap({ usage(of: $0, dialect: clientDialect, isStream: trace.responseIsEventStream) }) {
             return usage
         }
         let upstreamIsStream = trace.upstreamResponseHeaders.contains {
             $0.0.lowercased() == "content-type" && $0.1.lowercased().hasPrefix("text/event-stream")
         }
         let upstream = ResponseAnalysis.reconstruct(trace.upstreamEvents, dialect: upstreamDialect, isStream: upstreamIsStream)
-        return upstream.flatMap { ResponseAnalysis.usage(in: $0, dialect: upstreamDialect) }
-            ?? response.flatMap { ResponseAnalysis.usage(in: $0, dialect: clientDialect) }
+        return upstream.flatMap { usage(of: $0, dialect: upstreamDialect, isStream: upstreamIsStream) }
     }
 
     /// Whether the client got a successful answer (nothing failed, and every status on the way was 2xx).
@@ -277,6 +282,7 @@ struct RecordBuilder: Sendable {
         record.member("output", field: LESSLLM_RECORD_OUTPUT_TOKENS) { $0.json.int(usage.output) }
         record.member("cache_read", field: LESSLLM_RECORD_CACHE_READ_TOKENS) { $0.json.int(usage.cacheRead) }
         record.member("cache_write", field: LESSLLM_RECORD_CACHE_WRITE_TOKENS) { $0.json.int(usage.cacheWrite) }
+        record.json.key("cache_write_1h"); record.json.int(usage.cacheWriteLong)
         record.member("reasoning", field: LESSLLM_RECORD_REASONING_TOKENS) { $0.json.int(usage.reasoning) }
         record.member("estimated", field: LESSLLM_RECORD_TOKENS_ESTIMATED) { $0.json.bool(usage.estimated) }
         record.json.endObject()
@@ -299,6 +305,7 @@ struct RecordBuilder: Sendable {
         record.json.key("output"); record.json.double(price.output)
         record.json.key("cache_read"); record.json.double(price.cacheRead)
         record.json.key("cache_write"); record.json.double(price.cacheWrite)
+        record.json.key("cache_write_1h"); record.json.double(price.cacheWriteLong ?? 2 * price.input)
         record.json.endObject()
         record.member("cache_hit_ratio", field: LESSLLM_RECORD_CACHE_HIT_RATIO) { $0.json.double(cost.cacheHitRatio) }
         record.member("cache_savings", field: LESSLLM_RECORD_CACHE_SAVINGS) {

@@ -51,7 +51,7 @@ struct GatewayConfigTests {
       queue_bytes: 16MiB
       journal: state/lessllm.journal
     prices:
-      my-model: { input: 1.0, output: 2.0, cache_read: 0.1, cache_write: 1.25 }
+      my-model: { input: 1.0, output: 2.0, cache_read: 0.1, cache_write: 1.25, cache_write_1h: 2.5 }
       "local-*": { input: 0, output: 0 }
     """
 
@@ -120,9 +120,9 @@ struct GatewayConfigTests {
 
         #expect(config.prices == [
             PriceOverride(model: ModelPattern("my-model"), mark: Mark(line: 48, column: 3), input: 1, output: 2,
-                          cacheRead: 0.1, cacheWrite: 1.25),
+                          cacheRead: 0.1, cacheWrite: 1.25, cacheWriteLong: 2.5),
             PriceOverride(model: ModelPattern("local-*"), mark: Mark(line: 49, column: 3), input: 0, output: 0,
-                          cacheRead: nil, cacheWrite: nil),
+                          cacheRead: nil, cacheWrite: nil, cacheWriteLong: nil),
         ])
     }
 

@@ -26,6 +26,66 @@ struct CostTests {
         #expect(cost.total.fixed(decimals: 8) == "1.06376125")
     }
 
+    @Test("1-hour cache writes are priced at twice the input price, 5-minute ones at 1.25×, from cache_creation")
+    func oneHourCacheWrites() throws {
+        let response: JSONValueLiteral = #"""
+            {"type":"message","stop_reason":"end_turn","usage":{"input_tokens":10,"output_tokens":100,
+            "cache_read_input_tokens":0,"cache_creation_input_tokens":100000,
+            "cache_creation":{"ephemeral_5m_input_tokens":40000,"ephemeral_1h_input_tokens":60000}}}
+            """#
+        let usage = try #require(ResponseAnalysis.usage(in: response.value, dialect: .anthropicMessages))
+        #expect(usage == TokenUsage(input: 10, output: 100, cacheWrite: 100_000, cacheWriteLong: 60_000))
+        let price = try #require(Self.builtin.price(for: "claude-sonnet-4-5-20250929"))
+        let cost = Cost(usage: usage, price: price)
+        // 40,000 × $3.75 + 60,000 × $6.00 per million
+        #expect(cost.cacheWrite.fixed(decimals: 6) == "0.510000")
+        // 10 × $3 + 100 × $15 per million on top
+        #expect(cost.total.fixed(decimals: 6) == "0.511530")
+        // Writing costs more than input: 40,000 × $0.75 + 60,000 × $3.00 more
+        #expect(cost.cacheSavings.fixed(decimals: 6) == "-0.210000")
+
+        // Only the split (no total), and a price without a 1-hour rate: twice its input.
+        let split: JSONValueLiteral = #"{"usage":{"input_tokens":1,"cache_creation":{"ephemeral_1h_input_tokens":1000}}}"#
+        let splitUsage = try #require(ResponseAnalysis.usage(in: split.value, dialect: .anthropicMessages))
+        #expect(splitUsage.cacheWrite == 1_000 && splitUsage.cacheWriteLong == 1_000)
+        let custom = ModelPrice(pattern: "m", input: 2, output: 4, cacheRead: nil, cacheWrite: 2.5, cacheWriteLong: nil,
+                                source: .config)
+        #expect(Cost(usage: splitUsage, price: custom).cacheWrite.fixed(decimals: 6) == "0.004000")
+    }
+
+    @Test("Opus 4.5 and later are priced at $5 / $25, Opus 4 and 4.1 at $15 / $75")
+    func opusGenerations() throws {
+        for model in ["claude-opus-4-5", "claude-opus-4-5-20251101", "claude-opus-4-6", "claude-opus-4-8", "claude-opus-5"] {
+            let price = try #require(Self.builtin.price(for: model), "\(model)")
+            #expect((price.input, price.output, price.cacheWrite, price.cacheWriteLong) == (5, 25, 6.25, 10), "\(model)")
+        }
+        for model in ["claude-opus-4-20250514", "claude-opus-4-0", "claude-opus-4-1", "claude-opus-4-1-20250805"] {
+            let price = try #require(Self.builtin.price(for: model), "\(model)")
+            #expect((price.input, price.output, price.cacheWrite, price.cacheWriteLong) == (15, 75, 18.75, 30), "\(model)")
+        }
+        #expect(Self.builtin.price(for: "claude-sonnet-5")?.input == 2)
+        #expect(Self.builtin.price(for: "claude-opus-5-5") == nil)  // not guessed from Opus 5's price
+    }
+
+    @Test("an Anthropic stream cut off before message_delta: output counted from its text, marked estimated")
+    func cutOffAnthropicStream() throws {
+        let text = String(repeating: "word ", count: 400)
+        let cut = JSONValueLiteral(stringLiteral: #"""
+            {"type":"message","role":"assistant","stop_reason":null,"content":[{"type":"text","text":"\#(text)"}],
+            "usage":{"input_tokens":50,"output_tokens":1,"cache_read_input_tokens":7}}
+            """#)
+        let usage = try #require(ResponseAnalysis.usage(inStream: cut.value, dialect: .anthropicMessages))
+        #expect(usage.input == 50 && usage.cacheRead == 7 && usage.estimated)
+        #expect(usage.output == ResponseAnalysis.estimateTokens(text) && usage.output > 100)
+        // Finished: message_delta's count stands.
+        let finished: JSONValueLiteral = #"""
+            {"type":"message","stop_reason":"end_turn","content":[{"type":"text","text":"hi"}],
+            "usage":{"input_tokens":50,"output_tokens":420}}
+            """#
+        #expect(ResponseAnalysis.usage(inStream: finished.value, dialect: .anthropicMessages)
+            == TokenUsage(input: 50, output: 420))
+    }
+
     @Test("PEER_BUGS #16: OpenAI cached tokens are priced at the cached rate, uncached = prompt − cached")
     func peerBug16CachedTokensAtCachedRate() throws {
         let response: JSONValueLiteral = #"{"usage":{"prompt_tokens":100000,"completion_tokens":1000,"prompt_tokens_details":{"cached_tokens":90000}}}"#

@@ -73,7 +73,7 @@ struct RecordBuilderTests {
             "function":{"name":"get","arguments":"{\"a\":1}"}}]},"finish_reason":"tool_calls"}],"usage":null}
             """#
         #expect(record["response"] == expected.value)
-        #expect(record["usage"] == JSONValueLiteral(#"{"input":200,"output":5,"cache_read":1000,"cache_write":0,"reasoning":0,"estimated":false}"#).value)
+        #expect(record["usage"] == JSONValueLiteral(#"{"input":200,"output":5,"cache_read":1000,"cache_write":0,"cache_write_1h":0,"reasoning":0,"estimated":false}"#).value)
         #expect(record["outcome"]?.stringValue == "ok")
         // 200 × 2.50 + 1000 × 1.25 + 5 × 10 per million
         #expect(record["cost"]?["total"]?.doubleValue?.fixed(decimals: 6) == "0.001800")

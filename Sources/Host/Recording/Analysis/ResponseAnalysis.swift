@@ -111,11 +111,28 @@ enum ResponseAnalysis {
                 reasoning: usage["completion_tokens_details"]?["reasoning_tokens"]?.intValue ?? 0)
         case .anthropicMessages:
             guard let input = usage["input_tokens"]?.intValue else { return nil }
+            // Cache writes split by lifetime: the 1-hour cache costs more to write than the 5-minute one.
+            let shortWrites = usage["cache_creation"]?["ephemeral_5m_input_tokens"]?.intValue ?? 0
+            let longWrites = usage["cache_creation"]?["ephemeral_1h_input_tokens"]?.intValue ?? 0
             return TokenUsage(
                 input: input, output: usage["output_tokens"]?.intValue ?? 0,
                 cacheRead: usage["cache_read_input_tokens"]?.intValue ?? 0,
-                cacheWrite: usage["cache_creation_input_tokens"]?.intValue ?? 0)
+                cacheWrite: usage["cache_creation_input_tokens"]?.intValue ?? shortWrites + longWrites,
+                cacheWriteLong: longWrites)
         }
+    }
+
+    /// The usage of a streamed response rebuilt from its events. An Anthropic stream cut off before `message_delta`
+    /// holds only `message_start`'s output count, a placeholder (usually 1): what it generated is counted from its
+    /// text instead, and said to be an estimate. (A cut-off OpenAI stream reports no usage at all: its final chunk
+    /// carries it.)
+    static func usage(inStream response: JSONValue, dialect: Dialect) -> TokenUsage? {
+        guard var usage = usage(in: response, dialect: dialect) else { return nil }
+        if dialect == .anthropicMessages, response["stop_reason"]?.stringValue == nil {
+            usage.output = max(usage.output, estimateTokens(generatedText(response, dialect: dialect)))
+            usage.estimated = true
+        }
+        return usage
     }
 
     /// The text a response generated (content, reasoning, tool names and arguments), for estimating its tokens.

@@ -5,17 +5,20 @@ public struct TokenUsage: Sendable, Equatable {
     public var output = 0
     public var cacheRead = 0
     public var cacheWrite = 0
+    /// Of `cacheWrite`, the tokens written to Anthropic's 1-hour cache (priced higher than the 5-minute one).
+    public var cacheWriteLong = 0
     /// Reasoning tokens, already counted in `output` (shown, never charged again).
     public var reasoning = 0
     /// True when the upstream reported no usage and these are estimates.
     public var estimated = false
 
-    public init(input: Int = 0, output: Int = 0, cacheRead: Int = 0, cacheWrite: Int = 0, reasoning: Int = 0,
-                estimated: Bool = false) {
+    public init(input: Int = 0, output: Int = 0, cacheRead: Int = 0, cacheWrite: Int = 0, cacheWriteLong: Int = 0,
+                reasoning: Int = 0, estimated: Bool = false) {
         self.input = input
         self.output = output
         self.cacheRead = cacheRead
         self.cacheWrite = cacheWrite
+        self.cacheWriteLong = min(cacheWriteLong, cacheWrite)
         self.reasoning = reasoning
         self.estimated = estimated
     }
@@ -46,13 +49,15 @@ public struct Cost: Sendable, Equatable {
         let perToken = 1.0 / 1_000_000
         let readRate = price.cacheRead ?? price.input
         let writeRate = price.cacheWrite ?? price.input
+        let longWriteRate = price.cacheWriteLong ?? 2 * price.input
+        let shortWrites = Double(usage.cacheWrite - usage.cacheWriteLong), longWrites = Double(usage.cacheWriteLong)
         input = Double(usage.input) * price.input * perToken
         output = Double(usage.output) * price.output * perToken
         cacheRead = Double(usage.cacheRead) * readRate * perToken
-        cacheWrite = Double(usage.cacheWrite) * writeRate * perToken
+        cacheWrite = (shortWrites * writeRate + longWrites * longWriteRate) * perToken
         self.price = price
         cacheHitRatio = usage.prompt > 0 ? Double(usage.cacheRead) / Double(usage.prompt) : nil
         cacheSavings = (Double(usage.cacheRead) * (price.input - readRate)
-            - Double(usage.cacheWrite) * (writeRate - price.input)) * perToken
+            - shortWrites * (writeRate - price.input) - longWrites * (longWriteRate - price.input)) * perToken
     }
 }

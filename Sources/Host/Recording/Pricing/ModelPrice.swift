@@ -16,5 +16,7 @@ public struct ModelPrice: Sendable, Equatable {
     public var cacheRead: Double?
     /// Cache writes; nil means charged as input.
     public var cacheWrite: Double?
+    /// Writes to Anthropic's 1-hour cache; nil means twice the input price, Anthropic's rule for every model.
+    public var cacheWriteLong: Double?
     public var source: Source
 }

@@ -40,7 +40,7 @@ public struct PriceTable: Sendable {
 extension ModelPrice {
     init(_ entry: PriceOverride, source: Source) {
         self.init(pattern: entry.model.text, input: entry.input, output: entry.output, cacheRead: entry.cacheRead,
-                  cacheWrite: entry.cacheWrite, source: source)
+                  cacheWrite: entry.cacheWrite, cacheWriteLong: entry.cacheWriteLong, source: source)
     }
 }
 
