@@ -63,29 +63,39 @@ public enum ByteSearch {
     /// at every string). Each candidate is then compared in full.
     public static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: StaticString) -> Bool {
         let pattern = UnsafeRawBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
-        guard pattern.count >= 2 else { return pattern.isEmpty || haystack.contains(pattern[0]) }
-        guard pattern.count <= haystack.count else { return false }
+        return firstIndex(of: pattern, in: haystack, from: 0) != nil
+    }
+
+    /// Where `pattern` first occurs in `haystack` at or after `start`, found as `contains` finds its needle.
+    public static func firstIndex(
+        of pattern: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer, from start: Int
+    ) -> Int? {
+        guard pattern.count >= 2 else {
+            guard !pattern.isEmpty else { return start <= haystack.count ? start : nil }
+            return haystack[start...].firstIndex(of: pattern[0])
+        }
+        guard start >= 0, pattern.count <= haystack.count - start else { return nil }
         let last = haystack.count - pattern.count  // the last position a match can start at
         let first = ones &* UInt64(pattern[0])
         let second = ones &* UInt64(pattern[1])
-        var position = 0
+        var position = start
         // Two overlapping words: bytes position..<position+8 and position+1..<position+9.
         while position &+ 9 <= haystack.count && position <= last {
             let here = UInt64(littleEndian: haystack.loadUnaligned(fromByteOffset: position, as: UInt64.self))
             let next = UInt64(littleEndian: haystack.loadUnaligned(fromByteOffset: position &+ 1, as: UInt64.self))
             var candidates = zeroBytes(here ^ first) & zeroBytes(next ^ second)
             while candidates != 0 {
-                let start = position &+ candidates.trailingZeroBitCount &>> 3
-                if start <= last && matches(pattern, in: haystack, at: start) { return true }
+                let match = position &+ candidates.trailingZeroBitCount &>> 3
+                if match <= last && matches(pattern, in: haystack, at: match) { return match }
                 candidates &= candidates &- 1
             }
             position &+= 8
         }
         while position <= last {
-            if matches(pattern, in: haystack, at: position) { return true }
+            if matches(pattern, in: haystack, at: position) { return position }
             position += 1
         }
-        return false
+        return nil
     }
 
     @usableFromInline static let ones: UInt64 = 0x0101_0101_0101_0101

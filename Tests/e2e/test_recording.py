@@ -436,7 +436,8 @@ def test_cost_header_of_a_non_streamed_response_equals_the_stored_cost(oa, an, r
 
 SECRETS = [rs.OPENAI_KEY, rs.ANTHROPIC_KEY, rs.CLIENT_BEARER, rs.CLIENT_API_KEY, rs.CUSTOM_SECRET, rs.URL_SECRET,
            rs.PROVIDER_HEADER_SECRET, "cookie-RECORDING-secret-4747", "proxy-auth-RECORDING-secret-4848",
-           "api-key-RECORDING-secret-4949", "client-query-RECORDING-secret-5050"]
+           "api-key-RECORDING-secret-4949", "client-query-RECORDING-secret-5050", "x-auth-RECORDING-secret-5151",
+           "amz-RECORDING-secret-5252"]
 CLIENT_QUERY = "?key=client-query-RECORDING-secret-5050&trace=1"  # a key some clients put in the request's URL
 
 
@@ -460,10 +461,14 @@ def test_no_secret_is_stored_anywhere_in_the_database(lessllm_bin, oa, an, echo_
     client_secrets = {"authorization": f"Bearer {rs.CLIENT_BEARER}", "x-api-key": rs.CLIENT_API_KEY,
                       rs.SECRET_HEADER: rs.CUSTOM_SECRET, "cookie": "session=cookie-RECORDING-secret-4747",
                       "proxy-authorization": "Basic proxy-auth-RECORDING-secret-4848",
-                      "api-key": "api-key-RECORDING-secret-4949", "anthropic-version": "2023-06-01"}
+                      "api-key": "api-key-RECORDING-secret-4949", "anthropic-version": "2023-06-01",
+                      # no list names these: their words do (token), as with any credential header
+                      "x-auth-token": "x-auth-RECORDING-secret-5151", "X-Amz-Security-Token": "amz-RECORDING-secret-5252",
+                      "x-ratelimit-remaining-tokens": "99"}
     oa.script(Reply(200, OPENAI_JSON_HEADERS, openai_completion("one")),
               Stream(200, OPENAI_SSE_HEADERS, openai_stream_events(["two"])),
-              Reply(401, OPENAI_JSON_HEADERS, openai_error("Incorrect API key provided: sk-test-***6789",
+              # An upstream that quotes the whole key it was sent (OpenAI masks it; some servers do not).
+              Reply(401, OPENAI_JSON_HEADERS, openai_error(f"Incorrect API key provided: {rs.OPENAI_KEY}",
                                                            "invalid_request_error", "invalid_api_key")))
     an.script(Reply(200, ANTHROPIC_JSON_HEADERS, anthropic_message("three")),
               Stream(200, ANTHROPIC_SSE_HEADERS, anthropic_stream_events(["four"])))
@@ -497,8 +502,9 @@ def test_no_secret_is_stored_anywhere_in_the_database(lessllm_bin, oa, an, echo_
         for record in (store.record(i) for i in store.ids()):
             http_json = record["http"]
             for name in ("authorization", "x-api-key", rs.SECRET_HEADER, "cookie", "proxy-authorization",
-                         "api-key"):
+                         "api-key", "x-auth-token", "x-amz-security-token"):
                 assert http_json["request_headers"][name] == "[redacted]", (name, http_json["request_headers"])
+            assert http_json["request_headers"]["x-ratelimit-remaining-tokens"] == "99"
             upstream = http_json["upstream"]
             if upstream is not None:
                 assert "api_key=[redacted]" in upstream["url"]
@@ -506,6 +512,9 @@ def test_no_secret_is_stored_anywhere_in_the_database(lessllm_bin, oa, an, echo_
                 assert upstream["request_headers"][credential] == "[redacted]"
                 if record["route"]["provider"] != "oa_keyed_dead":
                     assert upstream["request_headers"][rs.SECRET_HEADER] == "[redacted]"
+        quoted = store.record(ids[2])["response"]["error"]["message"]
+        assert quoted.startswith("Incorrect API key provided: [redacted]*") and len(quoted) == len(
+            f"Incorrect API key provided: {rs.OPENAI_KEY}"), quoted
         running = store.file_bytes()
     assert "log.db-wal" in running, "expected the WAL file while the gateway ran"
     after = store.file_bytes()  # after shutdown (checkpointed)
@@ -522,7 +531,7 @@ def test_no_secret_is_written_to_the_record_journal(lessllm_bin, oa, an, echo_pl
     config = rs.recording_config(oa, an, echo_plugins, sink_lib=test_sink_lib,
                                  sink_options={"path": str(tmp_path / "sink.jsonl"), "fail_first": 1000},
                                  recording={"journal": str(journal.path)})
-    oa.script(Reply(200, OPENAI_JSON_HEADERS, openai_completion("kept for later")))
+    oa.script(Reply(200, OPENAI_JSON_HEADERS, openai_completion(f"the key you sent: {rs.OPENAI_KEY}")))
     with rs.RecordingGateway(config, tmp_path) as gateway, gateway.client() as client:
         response = harness.post_json(client, "/v1/chat/completions" + CLIENT_QUERY, rs.openai_body("gpt-4o"),
                                      rs.OPENAI_HEADERS)

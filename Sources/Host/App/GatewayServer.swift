@@ -117,7 +117,7 @@ public final class GatewayServer {
         guard !registry.sinks.isEmpty else { return DiscardingRecorder() }
         let builder = RecordBuilder(
             prices: prices,
-            redactor: HeaderRedactor(extra: config.recording.redactHeaders),
+            redactor: HeaderRedactor(extra: config.recording.redactHeaders, secrets: configuredSecrets()),
             keepRawEvents: config.recording.rawEvents)
         let journal = RecordJournal(path: config.recording.journal ?? config.baseDirectory + "/lessllm.journal")
         if let problem = journal.writeProblem() {
@@ -128,6 +128,15 @@ public final class GatewayServer {
         }
         return Recorder(sinks: registry.sinks, builder: builder, capacity: config.recording.queueCapacity,
                         byteBudget: config.recording.queueBytes, journal: journal, logger: logger)
+    }
+
+    /// The providers' keys, and the values of their configured headers that carry credentials: never stored, even
+    /// where an upstream quotes them back.
+    private func configuredSecrets() -> [String] {
+        let names = HeaderRedactor(extra: config.recording.redactHeaders)
+        return config.providers.flatMap { provider in
+            [provider.apiKey].compactMap { $0 } + provider.headers.filter { names.isSecret($0.name) }.map(\.value)
+        }
     }
 
     private static func describe(_ address: SocketAddress?, fallback: ListenAddress) -> String {

@@ -1,5 +1,9 @@
-/// Removes secrets from everything recorded: credential headers (built-in list plus `recording.redact_headers`)
-/// and credentials in URLs (user info, and query parameters that look like keys or tokens).
+import JSONCore
+
+/// Removes secrets from everything recorded: credential headers (built-in list, names made of a credential word such
+/// as `x-amz-security-token` or `ocp-apim-subscription-key`, and `recording.redact_headers`), credentials in URLs
+/// (user info, and query parameters that look like keys or tokens), and the configured secrets themselves (the
+/// providers' keys) wherever they appear, as in an upstream error that quotes the key it was sent.
 struct HeaderRedactor: Sendable {
     /// What a redacted value is replaced with.
     static let mask = "[redacted]"
@@ -13,16 +17,76 @@ struct HeaderRedactor: Sendable {
         "key", "api_key", "api-key", "apikey", "token", "access_token", "auth", "signature", "sig", "password",
     ]
 
-    private let names: HeaderNameSet
+    /// Words that make a header name a credential's, whatever else the name says (words are split at `-` and `_`):
+    /// `x-auth-token`, `cf-aig-authorization`. Plural and longer words do not count, so rate-limit headers such as
+    /// `x-ratelimit-remaining-tokens` stay readable.
+    private static let secretWords: [[UInt8]] = [
+        "key", "apikey", "token", "secret", "password", "passwd", "auth", "authorization", "credential",
+        "credentials", "signature", "cookie",
+    ].map { Array($0.utf8) }
+    private static let secretWordLengths = secretWords.reduce(0) { $0 | HeaderNameSet.lengthBit($1.count) }
 
-    init(extra: [String]) {
+    /// Configured secrets shorter than this are not searched for in recorded text: a short value would mask
+    /// ordinary words, and no real key is that short.
+    static let shortestSecret = 8
+
+    private let names: HeaderNameSet
+    private let secrets: [[UInt8]]
+
+    /// - Parameters:
+    ///   - extra: more header names to redact (`recording.redact_headers`).
+    ///   - secrets: values never to store (the providers' keys); those shorter than `shortestSecret` are ignored.
+    init(extra: [String], secrets: [String] = []) {
         names = HeaderNameSet(Self.builtinNames.union(extra))
+        self.secrets = Set(secrets.filter { $0.utf8.count >= Self.shortestSecret }).sorted().map { Array($0.utf8) }
     }
 
     /// Whether a header, by its name in any letter case, carries a secret.
     func isSecret(_ name: String) -> Bool {
-        names.contains(name)
+        names.contains(name) || Self.hasSecretWord(name)
     }
+
+    private static func hasSecretWord(_ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { bytes in
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count && bytes[end] != UInt8(ascii: "-") && bytes[end] != UInt8(ascii: "_") { end += 1 }
+                let word = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                // Most words have a length no credential word has: one bit test each.
+                if secretWordLengths & HeaderNameSet.lengthBit(word.count) != 0,
+                   secretWords.contains(where: { $0.withUnsafeBufferPointer { HeaderRules.sameLetters($0, word) } }) {
+                    return true
+                }
+                start = end + 1
+            }
+            return false
+        }
+    }
+
+    /// Overwrites every configured secret in `bytes` with a mask of the same length (`[redacted]` and then `*`), so
+    /// lengths and offsets recorded around it stay true (a record's field ranges, a journal entry's lengths).
+    func maskSecrets(in bytes: inout [UInt8]) {
+        guard !secrets.isEmpty else { return }
+        bytes.withUnsafeMutableBytes { buffer in
+            for secret in secrets {
+                secret.withUnsafeBytes { pattern in
+                    var from = 0
+                    let says = pattern.count >= Self.maskBytes.count  // room to say "[redacted]"
+                    while let found = ByteSearch.firstIndex(of: pattern, in: UnsafeRawBufferPointer(buffer), from: from) {
+                        for offset in 0..<pattern.count {
+                            buffer[found + offset] = says && offset < Self.maskBytes.count
+                                ? Self.maskBytes[offset] : UInt8(ascii: "*")
+                        }
+                        from = found + pattern.count
+                    }
+                }
+            }
+        }
+    }
+
+    private static let maskBytes = Array(mask.utf8)
 
     /// The URL with user info and secret-looking query values masked.
     func redact(url: String) -> String {

@@ -194,3 +194,10 @@ struct JSONTextWriter {
         }
     }
 }
+
+extension JSONTextWriter {
+    /// Masks the configured secrets in what is written so far, each by a mask of its own length (`HeaderRedactor`).
+    mutating func maskSecrets(_ redactor: HeaderRedactor) {
+        redactor.maskSecrets(in: &bytes)
+    }
+}

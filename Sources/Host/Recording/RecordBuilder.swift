@@ -94,6 +94,7 @@ struct RecordBuilder: Sendable {
             }
         }
         record.json.endObject()
+        record.json.maskSecrets(redactor)
         record.finish()
         return record
     }

@@ -88,7 +88,12 @@ final class Recorder: ExchangeRecording, @unchecked Sendable {
     private func spill(_ traces: [ExchangeTrace]) {
         for trace in traces {
             spilled.add(1, ordering: .relaxed)
-            if !journal.append(encoding: { TraceCodec.encode(trace, redactor: builder.redactor, into: &$0) }) {
+            let redactor = builder.redactor
+            let written = journal.append { entry in
+                TraceCodec.encode(trace, redactor: redactor, into: &entry)
+                redactor.maskSecrets(in: &entry)  // a body quoting a key (lengths kept: the mask is as long)
+            }
+            if !written {
                 logger.error("cannot write the record journal", metadata: ["lessllm.journal": "\(journal.path)",
                                                                           "lessllm.exchange.id": "\(trace.id)"])
             }

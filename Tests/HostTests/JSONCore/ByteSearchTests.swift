@@ -67,6 +67,32 @@ struct ByteSearchTests {
         }
     }
 
+    @Test("firstIndex(of:in:from:) finds the first occurrence at or after the start, as a plain search does")
+    func firstOccurrenceFrom() {
+        func naiveFirst(_ haystack: [UInt8], _ needle: [UInt8], from start: Int) -> Int? {
+            guard needle.count <= haystack.count - start else { return nil }
+            return (start...(haystack.count - needle.count)).first { Array(haystack[$0..<$0 + needle.count]) == needle }
+        }
+        let alphabet = Array("sk-ab".utf8)
+        var seed: UInt64 = 7
+        for _ in 0..<2_000 {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let length = Int(seed >> 58)
+            let haystack: [UInt8] = (0..<length).map { _ in
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return alphabet[Int(seed >> 61) % alphabet.count]
+            }
+            for needle in [Array("sk-a".utf8), Array("ab".utf8), Array("b".utf8)] {
+                for start in [0, length / 3, length] {
+                    let found = haystack.withUnsafeBytes { bytes in
+                        needle.withUnsafeBytes { ByteSearch.firstIndex(of: $0, in: bytes, from: start) }
+                    }
+                    #expect(found == naiveFirst(haystack, needle, from: start), "\(haystack) \(needle) \(start)")
+                }
+            }
+        }
+    }
+
     @Test("the first of two bytes is found at every position, from every start, whichever of the two it is")
     func firstOfTwo() {
         var bytes = Array(repeating: UInt8(ascii: "a"), count: 40)

@@ -41,6 +41,27 @@ struct ClientAddressTests {
         let headers = [("Authorization", "Bearer a"), ("x-api-key", "b"), ("API-Key", "c"), ("Cookie", "d"),
                        ("Proxy-Authorization", "e"), ("x-internal-token", "f"), ("anthropic-beta", "g")]
         #expect(headers.map { redactor.isSecret($0.0) } == [true, true, true, true, true, true, false])
+        // A credential word anywhere in the name, in any case, split at - or _; plurals and longer words are not.
+        let secret = ["X-Amz-Security-Token", "ocp-apim-subscription-key", "cf-aig-authorization", "x-auth-token",
+                      "X-PORTKEY-API-KEY", "x_client_secret", "idempotency-key", "my-password"]
+        let kept = ["x-ratelimit-remaining-tokens", "anthropic-ratelimit-tokens-limit", "keep-alive", "x-keyword",
+                    "www-authenticate", "x-request-id", "content-type", "author", "x-stainless-os"]
+        #expect(secret.filter { !redactor.isSecret($0) } == [])
+        #expect(kept.filter { redactor.isSecret($0) } == [])
+    }
+
+    @Test("configured secrets are masked wherever they appear, each by a mask of its own length")
+    func secretValues() {
+        let redactor = HeaderRedactor(extra: [], secrets: ["sk-live-0123456789abcdef", "short", "pass12345"])
+        var text = Array(#"{"error":"bad key sk-live-0123456789abcdef","again":"sk-live-0123456789abcdef!","x":"short pass12345"}"#.utf8)
+        let length = text.count
+        redactor.maskSecrets(in: &text)
+        #expect(text.count == length)
+        #expect(String(decoding: text, as: UTF8.self)
+            == #"{"error":"bad key [redacted]**************","again":"[redacted]**************!","x":"short *********"}"#)
+        var none = Array("nothing to hide".utf8)
+        HeaderRedactor(extra: []).maskSecrets(in: &none)
+        #expect(String(decoding: none, as: UTF8.self) == "nothing to hide")
     }
 
     @Test("URLs lose user info and secret query values only")
