@@ -177,6 +177,20 @@ def test_expect_100_continue_is_answered_before_the_body_is_sent(oa, gateway):
     assert old.startswith(b"HTTP/1.1 200 OK\r\n") and b"100 Continue" not in old and b'"one-oh"' in old
 
 
+def test_an_http_1_0_client_gets_its_stream_unchunked_ended_by_the_close(oa, gateway):
+    """HTTP/1.0 knows no chunked coding (RFC 9112 §6.1): the events go out as they are and the close ends them."""
+    events = openai_stream_events(["old ", "client"], usage=False)
+    oa.script(Stream(200, OPENAI_SSE_HEADERS, events))
+    request = raw_chat_post(b'{"model":"gpt-4o","stream":true,"messages":[]}').replace(b"HTTP/1.1", b"HTTP/1.0")
+    received = exchange_raw(gateway.port, request)  # reads until the gateway closes
+
+    head, body = received.split(b"\r\n\r\n", 1)
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert b"transfer-encoding" not in head.lower() and b"content-length" not in head.lower()
+    assert b"connection: close" in head.lower()
+    assert body == b"".join(events)
+
+
 def test_pipelined_requests_are_answered_in_order(oa, gateway):
     oa.script(Stream(200, OPENAI_SSE_HEADERS, openai_stream_events(["one"], usage=False)),
               Reply(200, OPENAI_JSON_HEADERS, openai_completion("two")))

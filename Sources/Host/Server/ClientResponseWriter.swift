@@ -14,7 +14,10 @@ final class ClientResponseWriter: StreamDownstream {
     private let context: ChannelHandlerContext
     private let dialect: Dialect
     private let clientWantsStream: Bool
-    private let keepAlive: Bool
+    /// The client speaks HTTP/1.1: a stream goes out in chunks. To an HTTP/1.0 client (which knows no chunks) it goes
+    /// out as it is, and the connection's close ends it (RFC 9112 §6.1).
+    private let chunksStreams: Bool
+    private var keepAlive: Bool
     private let extraHeaders: [(String, String)]
     private let trace: ExchangeTrace
     private let costOfBody: ((ArraySlice<UInt8>) -> String?)?
@@ -38,13 +41,14 @@ final class ClientResponseWriter: StreamDownstream {
     ///   - costOfBody: prices a whole non-streamed response body, for the `x-lessllm-cost-usd` header.
     ///   - onFinished: called once when the response is complete (or abandoned), on the event loop.
     init(
-        context: ChannelHandlerContext, dialect: Dialect, clientWantsStream: Bool, keepAlive: Bool,
-        extraHeaders: [(String, String)], trace: ExchangeTrace, costOfBody: ((ArraySlice<UInt8>) -> String?)?,
-        onFinished: @escaping () -> Void
+        context: ChannelHandlerContext, dialect: Dialect, clientWantsStream: Bool, chunksStreams: Bool = true,
+        keepAlive: Bool, extraHeaders: [(String, String)], trace: ExchangeTrace,
+        costOfBody: ((ArraySlice<UInt8>) -> String?)?, onFinished: @escaping () -> Void
     ) {
         self.context = context
         self.dialect = dialect
         self.clientWantsStream = clientWantsStream
+        self.chunksStreams = chunksStreams
         self.keepAlive = keepAlive
         self.extraHeaders = extraHeaders
         self.trace = trace
@@ -108,8 +112,10 @@ final class ClientResponseWriter: StreamDownstream {
         if let encoderContext, status.mayHaveResponseBody {
             let length = chunk.readableBytes
             guard length > 0 else { return }  // an empty chunk would end the response
-            chunk.writeStaticString("\r\n")
-            chunk.moveReaderIndex(to: Self.writeChunkHeader(length: length, endingAt: chunk.readerIndex, in: &chunk))
+            if chunksStreams {
+                chunk.writeStaticString("\r\n")
+                chunk.moveReaderIndex(to: Self.writeChunkHeader(length: length, endingAt: chunk.readerIndex, in: &chunk))
+            }
             encoderContext.write(NIOAny(IOData.byteBuffer(chunk)), promise: nil)
             lastChunk = chunk
         } else {
@@ -251,6 +257,7 @@ final class ClientResponseWriter: StreamDownstream {
     /// body, flushed by `writeEnd` — one write for the three.
     private func writeHead() {
         headWritten = true
+        if isEventStream && !chunksStreams { keepAlive = false }  // only the close can end it
         // A list of its own with room for what is added: editing a copy of `headers` in place copied it on the
         // first change and grew it on the next.
         var list: [(String, String)] = []
@@ -276,8 +283,8 @@ final class ClientResponseWriter: StreamDownstream {
         // writev rather than be copied.
         let bodyJoinsHead = !isEventStream && body.readableBytes <= Self.bodyCopiedBehindHead
         var bytes = context.channel.allocator.buffer(capacity: 512 + (bodyJoinsHead ? body.readableBytes : 0))
-        ResponseHead.write(status: status, headers: list, chunked: isEventStream && status.mayHaveResponseBody,
-                           into: &bytes)
+        ResponseHead.write(status: status, headers: list,
+                           chunked: isEventStream && status.mayHaveResponseBody && chunksStreams, into: &bytes)
         if isEventStream {
             encoderContext.write(NIOAny(IOData.byteBuffer(bytes)), promise: nil)
             flushNowOrAfterBatch()
@@ -300,7 +307,7 @@ final class ClientResponseWriter: StreamDownstream {
     private func writeEnd(thenClose: Bool) {
         let written: EventLoopFuture<Void>
         if let encoderContext {
-            let chunked = headWritten && isEventStream && status.mayHaveResponseBody
+            let chunked = headWritten && isEventStream && status.mayHaveResponseBody && chunksStreams
             if !chunked && !thenClose {
                 // A whole response went out with its head: nothing is left to write, only to flush (an empty
                 // buffer written for a future to wait on cost ~5.6 k instructions a request, and nothing waits).
