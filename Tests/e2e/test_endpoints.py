@@ -61,6 +61,14 @@ def test_unknown_path_and_wrong_method_are_refused_in_dialect(http):
     assert get_messages.status_code == 405
     assert get_messages.json()["type"] == "error"
     assert get_messages.json()["error"]["type"] == "invalid_request_error"
+    assert get_chat.headers["allow"] == get_messages.headers["allow"] == "POST"  # RFC 9110 §15.5.6
+    assert "allow" not in unknown.headers
+    # An Anthropic client asking for an endpoint the gateway does not serve gets Anthropic's error shape.
+    count = http.post("/v1/messages/count_tokens", json={"model": "claude-sonnet-4-5", "messages": []},
+                      headers={"anthropic-version": "2023-06-01"})
+    assert count.status_code == 404
+    assert count.json()["type"] == "error" and count.json()["error"]["type"] == "not_found_error"
+    assert "/v1/messages/count_tokens" in count.json()["error"]["message"]
 
 
 def test_keep_alive_serves_many_requests_on_one_client_connection(oa, an, gateway):

@@ -60,7 +60,7 @@ final class Gateway: Sendable {
         if let dialect = Dialect(path: path) {
             guard request.head.method == .POST else {
                 fail(.methodNotAllowed(request.head.method.rawValue, path: path), dialect, keepAlive, headOnly,
-                     context, onFinished)
+                     context, onFinished, extraHeaders: [("allow", "POST")])
                 return nil
             }
             let trace = makeTrace(request, dialect: dialect)
@@ -90,7 +90,7 @@ final class Gateway: Sendable {
         default:
             fail(.notFound("No endpoint \(request.head.method.rawValue) \(path). The gateway serves POST "
                            + "/v1/chat/completions, POST /v1/messages, GET /v1/models and GET /health."),
-                 .openAIChat, keepAlive, headOnly, context, onFinished)
+                 Dialect(pathFamily: path), keepAlive, headOnly, context, onFinished)
             return nil
         }
         onFinished()
@@ -99,10 +99,11 @@ final class Gateway: Sendable {
 
     private func fail(
         _ error: GatewayError, _ dialect: Dialect, _ keepAlive: Bool, _ headOnly: Bool,
-        _ context: ChannelHandlerContext, _ onFinished: () -> Void, exchangeID: String? = nil
+        _ context: ChannelHandlerContext, _ onFinished: () -> Void, exchangeID: String? = nil,
+        extraHeaders: [(String, String)] = []
     ) {
         SimpleResponse.write(error.body(for: dialect), status: HTTPResponseStatus(statusCode: error.status),
-                             extraHeaders: exchangeID.map { [("x-lessllm-exchange-id", $0)] } ?? [],
+                             extraHeaders: (exchangeID.map { [("x-lessllm-exchange-id", $0)] } ?? []) + extraHeaders,
                              keepAlive: keepAlive, omittingBody: headOnly, context: context)
         onFinished()
     }

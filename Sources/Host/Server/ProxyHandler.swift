@@ -237,6 +237,12 @@ extension Dialect {
             return nil
         }
     }
+
+    /// The dialect to answer an unknown path in: Anthropic's under `/v1/messages/` (an Anthropic client asking for
+    /// an endpoint the gateway does not serve, such as `count_tokens`), OpenAI's elsewhere.
+    init(pathFamily path: String) {
+        self = path.hasPrefix("/v1/messages/") || path.hasPrefix("/messages/") ? .anthropicMessages : .openAIChat
+    }
 }
 
 /// Writes a complete, small response (health, model list, early errors).
