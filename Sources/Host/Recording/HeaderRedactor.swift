@@ -24,7 +24,10 @@ struct HeaderRedactor: Sendable {
         "key", "apikey", "token", "secret", "password", "passwd", "auth", "authorization", "credential",
         "credentials", "signature", "cookie",
     ].map { Array($0.utf8) }
-    private static let secretWordLengths = secretWords.reduce(0) { $0 | HeaderNameSet.lengthBit($1.count) }
+    /// The credential words by length: a word of a name is compared only with those as long as it.
+    private static let secretWordsByLength: [[[UInt8]]] = (0...secretWords.map(\.count).max()!).map { length in
+        secretWords.filter { $0.count == length }
+    }
 
     /// Configured secrets shorter than this are not searched for in recorded text: a short value would mask
     /// ordinary words, and no real key is that short.
@@ -54,9 +57,10 @@ struct HeaderRedactor: Sendable {
                 var end = start
                 while end < bytes.count && bytes[end] != UInt8(ascii: "-") && bytes[end] != UInt8(ascii: "_") { end += 1 }
                 let word = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                // Most words have a length no credential word has: one bit test each.
-                if secretWordLengths & HeaderNameSet.lengthBit(word.count) != 0,
-                   secretWords.contains(where: { $0.withUnsafeBufferPointer { HeaderRules.sameLetters($0, word) } }) {
+                if word.count < secretWordsByLength.count, let first = word.first.map(ByteSearch.asciiLowercased),
+                   secretWordsByLength[word.count].contains(where: { candidate in
+                       candidate[0] == first && candidate.withUnsafeBufferPointer { HeaderRules.sameLetters($0, word) }
+                   }) {
                     return true
                 }
                 start = end + 1
