@@ -6,7 +6,8 @@ import PluginKit
 /// - `system` (string or text blocks) becomes one leading `system` message; `cache_control` has no OpenAI form.
 /// - `max_tokens` goes out as `max_tokens` or `max_completion_tokens` (option `max_tokens_field`), clamped by
 ///   `max_output_tokens` for the upstream model (PEER_BUGS #11).
-/// - `temperature`, `top_p` as they are; `stop_sequences` → `stop`; `metadata.user_id` → `user`.
+/// - `temperature`, `top_p` as they are; `stop_sequences` → `stop`; `metadata.user_id` → `user` (a digest of it when
+///   over 64 characters, as Claude Code's is: routers refuse long ones).
 /// - `top_k`, `thinking` (an OpenAI-compatible model decides its own reasoning), `service_tier`, `container`,
 ///   `context_management`, `mcp_servers` and unknown fields are dropped and logged.
 /// - Tools: custom tools → `function` tools (`input_schema` → `parameters`, always an object schema). Server tools
@@ -66,7 +67,7 @@ struct AnthropicToOpenAIRequest {
         if let stops = request["stop_sequences"]?.arrayValue, !stops.isEmpty { output["stop"] = .array(stops) }
         if let metadata = request["metadata"]?.objectValue {
             for member in metadata where member.key != "user_id" { notes.drop("metadata.\(member.key)", because: "OpenAI has no metadata") }
-            output.setIfPresent("user", metadata["user_id"]?.nonEmptyString.map(JSONValue.string))
+            output.setIfPresent("user", metadata["user_id"]?.nonEmptyString.map { .string(Self.endUserID($0)) })
         }
         if let thinking = request["thinking"], thinking["type"]?.stringValue != "disabled" {
             notes.drop("thinking", because: "an OpenAI-compatible model decides its own reasoning")
@@ -148,5 +149,26 @@ struct AnthropicToOpenAIRequest {
             throw .invalidRequest("tool_choice.type must be auto, any, tool or none")
         }
         if choice["disable_parallel_tool_use"]?.boolValue == true { output["parallel_tool_calls"] = false }
+    }
+}
+
+extension AnthropicToOpenAIRequest {
+    /// The longest end-user id sent on as is: OpenAI's `safety_identifier` allows 64 characters, and OpenAI-compatible
+    /// routers refuse a longer `user` (OpenRouter above 128).
+    static let longestEndUserID = 64
+
+    /// `metadata.user_id` as OpenAI's `user`: as it is when short enough, else a digest of it that is as stable (the
+    /// same id gives the same digest) — Claude Code sends ~150 characters (`user_<hash>_account_<uuid>_session_<uuid>`).
+    static func endUserID(_ id: String) -> String {
+        guard id.utf8.count > longestEndUserID else { return id }
+        // Two 64-bit FNV-1a hashes with different offsets: 128 bits, enough that two users never share one.
+        func fnv1a(_ offset: UInt64) -> UInt64 {
+            id.utf8.reduce(offset) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
+        }
+        func hex(_ value: UInt64) -> String {
+            let digits = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }
+        return "lessllm-" + hex(fnv1a(0xCBF2_9CE4_8422_2325)) + hex(fnv1a(0x6C62_272E_07BB_0142))
     }
 }

@@ -187,6 +187,23 @@ struct AnthropicRequestConversionTests {
             """#))
     }
 
+    @Test("a metadata.user_id over 64 characters (Claude Code's) goes as a stable 40-character digest")
+    func longUserID() throws {
+        func user(_ id: String) throws -> JSONValue? {
+            try convert(#"{"model":"c","max_tokens":5,"metadata":{"user_id":"\#(id)"},"messages":[{"role":"user","content":"x"}]}"#)["user"]
+        }
+        let claudeCode = "user_" + String(repeating: "ab12", count: 16) + "_account_9b2d4a6e-1f3c-4e5a-8b7d-2c6f0e1a3b5d"
+            + "_session_0f1e2d3c-4b5a-6978-8a9b-cadbecfd0e1f"
+        let digest = try #require(try user(claudeCode)?.stringValue)
+        #expect(digest.count == 40 && digest.hasPrefix("lessllm-"))
+        #expect(digest.dropFirst(8).allSatisfy { $0.isHexDigit && !$0.isUppercase })
+        #expect(try user(claudeCode)?.stringValue == digest)  // stable
+        #expect(try user(claudeCode + "x")?.stringValue != digest)
+        let sixtyFour = String(repeating: "u", count: 64)
+        #expect(try user(sixtyFour)?.stringValue == sixtyFour)  // short enough: as it is
+        #expect(try user(sixtyFour + "u")?.stringValue?.hasPrefix("lessllm-") == true)
+    }
+
     @Test("a streamed request asks for stream_options.include_usage")
     func streamAsksForUsage() throws {
         let converted = try convert(#"{"model":"c","max_tokens":10,"stream":true,"messages":[{"role":"user","content":"x"}]}"#,
