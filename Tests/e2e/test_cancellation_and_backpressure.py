@@ -17,8 +17,8 @@ import pytest
 
 import harness
 from mocks.upstream import Firehose, Pause, Reply, Silent, Stream
-from mocks.wire import (ANTHROPIC_SSE_HEADERS, OPENAI_SSE_HEADERS, anthropic_stream_events, dumps,
-                        openai_stream_events, sse_data)
+from mocks.wire import (ANTHROPIC_SSE_HEADERS, OPENAI_JSON_HEADERS, OPENAI_SSE_HEADERS, anthropic_stream_events,
+                        dumps, openai_completion, openai_stream_events, sse_data)
 
 CANCEL_LIMIT = 1.0  # seconds; the issue's target is 100 ms
 
@@ -208,6 +208,34 @@ def test_slow_client_pauses_the_upstream_and_gateway_memory_stays_flat(oa, fresh
     assert fast_growth < 50, f"gateway RSS grew by {fast_growth:.1f} MiB once the client read fast"
     # Beyond what the client read, only socket buffers (a few MB each way) may hold the upstream's bytes.
     assert sent_while_slow < read_while_slow + 24 * 1024 * 1024, "the upstream was not paused for the slow client"
+
+
+def test_a_stream_pipelined_behind_an_unread_answer_is_held_back_from_its_start(oa, fresh_gateway):
+    """The socket is already full when the stream starts (the client has not read the 4 MiB answer before it), so
+    no writability change will come to say so: the upstream must be paused from the first byte, then resume."""
+    gateway = fresh_gateway
+    oa.script(Reply(200, OPENAI_JSON_HEADERS, openai_completion("x" * (4 << 20))))
+    script_firehose(oa, 64)
+    first = (b"POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
+             b"Content-Length: %d\r\n\r\n%s" % (len(b'{"model":"gpt-4o","messages":[]}'), b'{"model":"gpt-4o","messages":[]}'))
+    second = (b"POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
+              b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(FIREHOSE_BODY), FIREHOSE_BODY))
+    with socket.create_connection(("127.0.0.1", gateway.port), timeout=30) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+        sock.sendall(first + second)
+        oa.wait_for_requests(2, timeout=10)
+        time.sleep(2.0)  # the client reads nothing meanwhile
+        sent_unread = oa.last.sent_count
+        received = 0
+        while received < (4 << 20) + (16 << 20):  # now it reads: the stream must resume
+            chunk = sock.recv(1 << 20)
+            assert chunk, f"the gateway closed after {received} bytes"
+            received += len(chunk)
+        sent_after = oa.last.sent_count
+    harness.report(f"pipelined stream: upstream sent {sent_unread / 1e6:.1f} MB while the client read nothing, "
+                   f"{sent_after / 1e6:.1f} MB once it had read {received / 1e6:.1f} MB")
+    assert sent_unread < 24 * 1024 * 1024, "the upstream was not held back for a client whose socket was full"
+    assert sent_after > sent_unread, "the upstream never resumed"
 
 
 def test_fifty_parallel_streams_complete_with_their_own_content(oa, an, gateway):

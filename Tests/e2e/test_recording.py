@@ -4,9 +4,13 @@ PEER_BUGS), redaction of every secret, and the outcome of exchanges that ended e
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import socket
 import statistics
+import subprocess
 import time
+from pathlib import Path
 
 import anthropic
 import openai
@@ -765,3 +769,64 @@ def test_a_converted_answer_without_upstream_usage_is_stored_as_estimated(lessll
     assert (row["converted"], row["tokens_estimated"]) == (1, 1)
     assert record["usage"]["estimated"] is True
     assert row["output_tokens"] == (len("A reply of several words.") + 3) // 4
+
+
+# ---- 9. upstream requests a provider ends in unusual ways (Tests/Fixtures/plugins/lifecycle_provider.c) ------------
+
+
+@pytest.fixture(scope="module")
+def lifecycle_plugin(tmp_path_factory) -> Path:
+    compiler = os.environ.get("CC") or shutil.which("cc") or "gcc"
+    target = tmp_path_factory.mktemp("lifecycle") / "liblifecycle_provider.so"
+    subprocess.run([compiler, "-shared", "-fPIC", "-std=c11", "-O2", "-I", str(rs.REPO / "Sources/PluginABI/include"),
+                    "-o", str(target), str(rs.REPO / "Tests/Fixtures/plugins/lifecycle_provider.c")],
+                   check=True, capture_output=True)
+    return target
+
+
+def lifecycle_config(oa, an, echo_plugins, db_path, plugin: Path) -> dict:
+    config = rs.recording_config(oa, an, echo_plugins, db_path=db_path)
+    config["plugins"]["files"].append(str(plugin))
+    config["providers"]["life"] = harness.provider("test.lessllm.lifecycle", oa.base_url, timeouts=harness.NORMAL)
+    config["routes"][:0] = [{"model": "cancel-on-head", "provider": "life"},
+                            {"model": "start-then-fail", "provider": "life"}]
+    return config
+
+
+def test_a_request_the_provider_cancels_while_the_client_waits_is_an_error_not_an_empty_answer(
+        lessllm_bin, oa, an, echo_plugins, tmp_path, lifecycle_plugin):
+    db_path = tmp_path / "log.db"
+    oa.script(Stream(200, OPENAI_SSE_HEADERS, openai_stream_events(["never", " relayed"]), end="hang"))
+    with rs.RecordingGateway(lifecycle_config(oa, an, echo_plugins, db_path, lifecycle_plugin), tmp_path) as gateway, \
+            gateway.client() as client:
+        response = harness.post_json(client, "/v1/chat/completions", rs.openai_body("cancel-on-head"),
+                                     rs.OPENAI_HEADERS)
+        assert oa.last.connection.closed.wait(5), "the cancelled upstream request was not closed"
+        store = rs.Store(db_path)
+        exchange_id = response.headers["x-lessllm-exchange-id"]
+        store.wait_for([exchange_id])
+        row = store.row(exchange_id)
+    assert response.status_code == 503, response.text
+    error = response.json()["error"]
+    assert error["message"] == "The upstream request was cancelled: cancelled by the gateway."
+    assert (row["outcome"], row["status"]) == ("upstream_error", 503)
+
+
+def test_a_request_started_by_a_provider_whose_open_then_fails_is_cancelled(
+        lessllm_bin, oa, an, echo_plugins, tmp_path, lifecycle_plugin):
+    db_path = tmp_path / "log.db"
+    oa.script(Silent())
+    with rs.RecordingGateway(lifecycle_config(oa, an, echo_plugins, db_path, lifecycle_plugin), tmp_path) as gateway, \
+            gateway.client() as client:
+        response = harness.post_json(client, "/v1/chat/completions", rs.openai_body("start-then-fail"),
+                                     rs.OPENAI_HEADERS)
+        assert response.status_code == 502, response.text
+        assert "test.lessllm.lifecycle refused the request" in response.json()["error"]["message"]
+        # The upstream request it had started is not left running (it would hold the exchange until a timeout):
+        # cancelled at once, it mostly never reaches the upstream; one that did is closed.
+        time.sleep(0.5)
+        assert all(request.connection.closed.wait(1.5) for request in oa.requests), oa.requests  # not 5 s later
+        store = rs.Store(db_path)
+        exchange_id = response.headers["x-lessllm-exchange-id"]
+        store.wait_for([exchange_id])
+        assert store.row(exchange_id)["outcome"] == "upstream_error"

@@ -57,6 +57,9 @@ final class ClientResponseWriter: StreamDownstream {
         self.body = context.channel.allocator.buffer(capacity: 0)
     }
 
+    /// Whether the client's socket takes more bytes now.
+    var clientIsWritable: Bool { context.channel.isWritable }
+
     /// The client closed the connection: nothing more will be written.
     func markClientGone() {
         clientGone = true
@@ -174,8 +177,10 @@ final class ClientResponseWriter: StreamDownstream {
     }
 
     func receiveEvent(_ event: UnsafePointer<lessllm_event>) -> lessllm_status {
-        guard !clientGone else { return LESSLLM_E_CANCELLED }
-        guard !failed, !ended else { return LESSLLM_E_BAD_ARGUMENT }
+        // A response that failed takes no more events: "cancelled" is what makes the plugins stop, and with them
+        // the upstream (which would otherwise be read, and billed, to its end for nothing).
+        guard !clientGone, !failed else { return LESSLLM_E_CANCELLED }
+        guard !ended else { return LESSLLM_E_BAD_ARGUMENT }
         if !headReceived { impliedHead() }
         let value = event.pointee
         if isEventStream {

@@ -47,7 +47,11 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
         }
         let providerStage = PluginStreamContext(instance: provider.0, downstream: downstream, input: .upstream(self))
         stages = [providerStage] + opened.map(\.0).reversed()
-        for (stage, request) in opened { stage.open(request) }
+        for (stage, request) in opened {
+            stage.open(request)
+            // Its failure has gone to the client already: nothing is sent upstream.
+            if stage.openFailed { return }
+        }
         providerStage.open(provider.1)
     }
 
@@ -90,6 +94,9 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
         trace.upstreamURL = request.url
         trace.upstreamRequestHeaders = request.headers
         trace.upstreamRequestBody = request.body
+        // NIO tells of writability only when it changes: a client whose socket is already full (pipelined requests
+        // it has not read the answers of) must hold the upstream back from the start.
+        if !writer.clientIsWritable { _ = flow.clientWritable(false) }
         transfer = transport.start(request, options: options, flow: flow, eventLoop: eventLoop, handler: self)
         return transfer != nil
     }
@@ -141,7 +148,14 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
             case .timeout: LESSLLM_E_TIMEOUT
             case .cancelled: LESSLLM_E_CANCELLED
             }
-            if failure.kind != .cancelled { providerStage.receiveFailure(status: status, message: failure.message) }
+            if failure.kind != .cancelled {
+                providerStage.receiveFailure(status: status, message: failure.message)
+            } else if !writer.clientGone {
+                // Cancelled by the gateway (shutting down) or a plugin, not by the client, who is still there: the
+                // answer must not end as if it were whole.
+                providerStage.receiveFailure(status: LESSLLM_E_OVERLOADED,
+                                             message: "The upstream request was cancelled: \(failure.message).")
+            }
             providerStage.receiveEnd(status: status)
             return
         }

@@ -22,6 +22,8 @@ final class PluginStreamContext: StreamDownstream {
     private weak var requester: (any UpstreamRequester)?
     private var machine: StreamStateMachine
     private var pluginState: UnsafeMutableRawPointer?
+    /// `open` returned an error: the stream failed and ended without ever taking input.
+    private(set) var openFailed = false
 
     /// - Parameters:
     ///   - instance: the plugin instance to open the stream on.
@@ -66,6 +68,9 @@ final class PluginStreamContext: StreamDownstream {
         case .closeNow:
             close()
         case .failedWithoutClose:
+            openFailed = true
+            // A request it started before failing is not wanted any more.
+            if machine.requestInFlight { requester?.cancelUpstream() }
             if machine.failure == nil {
                 downstream.receiveFailure(status: status, message: "\(instance.plugin.info.id) refused the request (\(StatusCode.name(status)))")
             }
