@@ -6,7 +6,7 @@ import PluginKit
 /// - `system` (string or text blocks) becomes one leading `system` message; `cache_control` has no OpenAI form.
 /// - `max_tokens` goes out as `max_tokens` or `max_completion_tokens` (option `max_tokens_field`), clamped by
 ///   `max_output_tokens` for the upstream model (PEER_BUGS #11).
-/// - `temperature`, `top_p` as they are; `stop_sequences` → `stop`; `metadata.user_id` → `user` (a digest of it when
+/// - `temperature`, `top_p` as they are (dropped for OpenAI's reasoning models, which refuse them); `stop_sequences` → `stop`; `metadata.user_id` → `user` (a digest of it when
 ///   over 64 characters, as Claude Code's is: routers refuse long ones).
 /// - `top_k`, `thinking` (an OpenAI-compatible model decides its own reasoning), `service_tier`, `container`,
 ///   `context_management`, `mcp_servers` and unknown fields are dropped and logged.
@@ -61,8 +61,14 @@ struct AnthropicToOpenAIRequest {
             }
             output[options.maxTokensFieldName(for: upstreamModel)] = .int(clamped)
         }
-        output.setIfPresent("temperature", request["temperature"])
-        output.setIfPresent("top_p", request["top_p"])
+        if options.isReasoningModel(upstreamModel) {
+            for key in ["temperature", "top_p"] where request[key] != nil {
+                notes.drop(key, because: "\(upstreamModel) takes only its default sampling")
+            }
+        } else {
+            output.setIfPresent("temperature", request["temperature"])
+            output.setIfPresent("top_p", request["top_p"])
+        }
         if request["top_k"] != nil { notes.drop("top_k", because: "OpenAI has no top_k") }
         if let stops = request["stop_sequences"]?.arrayValue, !stops.isEmpty { output["stop"] = .array(stops) }
         if let metadata = request["metadata"]?.objectValue {
@@ -122,6 +128,9 @@ struct AnthropicToOpenAIRequest {
             }
             var schema = tool["input_schema"]?.objectValue ?? ["type": "object", "properties": [:]]
             if schema["type"] == nil { schema["type"] = "object" }
+            // A tool without arguments is often `{"type":"object"}` (MCP servers): OpenAI refuses an object schema
+            // without `properties` ("object schema missing properties").
+            if schema["type"]?.stringValue == "object" && schema["properties"] == nil { schema["properties"] = [:] }
             var function: JSONObject = ["name": .string(name)]
             function.setIfPresent("description", tool["description"]?.nonEmptyString.map(JSONValue.string))
             function["parameters"] = .object(schema)

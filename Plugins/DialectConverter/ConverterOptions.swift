@@ -76,6 +76,12 @@ struct ConverterOptions: Sendable {
     }
 
     /// The field name that carries the output limit to the OpenAI upstream `model`.
+    /// Whether `model` is one of OpenAI's reasoning models (`o1*`, `o3*`, `o4*`, `gpt-5*`), which take only the
+    /// default sampling (a `temperature` or `top_p` of their own is a 400).
+    func isReasoningModel(_ model: String) -> Bool {
+        Self.completionTokenModels.contains { ModelGlob.matches($0, model) }
+    }
+
     func maxTokensFieldName(for model: String) -> String {
         switch maxTokensField {
         case .maxTokens: return "max_tokens"

@@ -69,12 +69,23 @@ enum MediaParts {
         let url = part["image_url"]?["url"]?.nonEmptyString ?? part["image_url"]?.nonEmptyString
         guard let url else { throw .invalidRequest("\(location).image_url.url is missing") }
         if url.hasPrefix("data:") {
-            guard let (media, data) = parseDataURL(url) else {
+            guard let (declared, data) = parseDataURL(url) else {
                 throw .unsupported("\(location).image_url.url is a data URL that is not base64-encoded")
             }
+            let media = imageType(ofBase64: data) ?? (declared == "image/jpg" ? "image/jpeg" : declared)
             return ["type": "image", "source": ["type": "base64", "media_type": .string(media), "data": .string(data)]]
         }
         return ["type": "image", "source": ["type": "url", "url": .string(url)]]
+    }
+
+    /// The type of a base64 image by its first bytes (PNG, JPEG, GIF, WebP), or nil when they are none of those.
+    /// OpenAI takes any label, and clients label loosely (`image/jpg`, or every image `image/jpeg` as OpenAI's own
+    /// example does); Anthropic refuses a label that is not one of the four, or that the bytes contradict.
+    static func imageType(ofBase64 data: String) -> String? {
+        let signatures: [(prefix: String, media: String)] = [
+            ("iVBORw0KGgo", "image/png"), ("/9j/", "image/jpeg"), ("R0lGOD", "image/gif"), ("UklGR", "image/webp"),
+        ]
+        return signatures.first { data.hasPrefix($0.prefix) }?.media
     }
 
     /// An Anthropic document block for an OpenAI `file` part holding PDF data.

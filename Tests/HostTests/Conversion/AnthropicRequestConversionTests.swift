@@ -153,7 +153,7 @@ struct AnthropicRequestConversionTests {
             [{"type":"function","function":{"name":"weather","description":"Get weather",
               "parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}},
              {"type":"function","function":{"name":"noargs","parameters":{"properties":{},"type":"object"}}},
-             {"type":"function","function":{"name":"strict_one","parameters":{"type":"object"},"strict":true}}]
+             {"type":"function","function":{"name":"strict_one","parameters":{"type":"object","properties":{}},"strict":true}}]
             """#))
     }
 
@@ -202,6 +202,20 @@ struct AnthropicRequestConversionTests {
         let sixtyFour = String(repeating: "u", count: 64)
         #expect(try user(sixtyFour)?.stringValue == sixtyFour)  // short enough: as it is
         #expect(try user(sixtyFour + "u")?.stringValue?.hasPrefix("lessllm-") == true)
+    }
+
+    @Test("OpenAI's reasoning models get no temperature or top_p (they take only their default); others keep them")
+    func samplingForReasoningModels() throws {
+        let body = #"{"model":"c","max_tokens":5,"temperature":0.2,"top_p":0.9,"messages":[{"role":"user","content":"x"}]}"#
+        for model in ["gpt-5", "gpt-5-mini-2025-08-07", "o3", "o4-mini"] {
+            let converted = try convert(body, model: model)
+            #expect(converted["temperature"] == nil && converted["top_p"] == nil, "\(model)")
+            #expect(converted["max_completion_tokens"] == 5, "\(model)")
+        }
+        for model in ["gpt-4o", "deepseek-chat", "llama-3.3-70b"] {
+            let converted = try convert(body, model: model)
+            #expect(converted["temperature"] == 0.2 && converted["top_p"] == 0.9, "\(model)")
+        }
     }
 
     @Test("a streamed request asks for stream_options.include_usage")

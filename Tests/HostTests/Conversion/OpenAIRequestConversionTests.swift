@@ -68,6 +68,22 @@ struct OpenAIRequestConversionTests {
             """#))
     }
 
+    @Test("an image's media type is what its bytes are (PNG, JPEG, GIF, WebP), whatever the data URL says; image/jpg is JPEG")
+    func imageMediaTypes() throws {
+        func media(_ url: String) throws -> String? {
+            let converted = try convert(#"""
+                {"model":"g","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"\#(url)"}}]}]}
+                """#)
+            return converted["messages"]?[0]?["content"]?[0]?["source"]?["media_type"]?.stringValue
+        }
+        #expect(try media("data:image/jpeg;base64,iVBORw0KGgoAAAANSUhEUg==") == "image/png")  // a PNG labelled JPEG
+        #expect(try media("data:image/jpg;base64,/9j/4AAQSkZJRg==") == "image/jpeg")
+        #expect(try media("data:image/png;base64,R0lGODlhAQABAA==") == "image/gif")
+        #expect(try media("data:image/png;base64,UklGRiQAAABXRUJQ") == "image/webp")
+        #expect(try media("data:image/jpg;base64,AAAAAAAA") == "image/jpeg")  // unknown bytes: the label, jpg mended
+        #expect(try media("data:image/heic;base64,AAAAAAAA") == "image/heic")  // left for Anthropic to refuse clearly
+    }
+
     @Test("assistant tool_calls → tool_use (arguments parsed, call_ prefix removed); tool results follow in one user turn")
     func toolRoundTrip() throws {
         let converted = try convert(#"""
