@@ -100,10 +100,11 @@ extension OpenAIToAnthropicRequest {
 
     private mutating func assistantBlocks(_ message: JSONValue, at location: RequestPath) throws(PluginError) -> [JSONValue] {
         var blocks: [JSONValue] = []
-        if let reasoning = message["reasoning_content"]?.nonEmptyString ?? message["reasoning"]?.nonEmptyString {
+        // Signed thinking may be empty text (the model's thinking can be withheld while its signature is kept).
+        if let reasoning = message["reasoning_content"]?.stringValue ?? message["reasoning"]?.stringValue {
             if let signature = message["reasoning_signature"]?.nonEmptyString {
                 blocks.append(["type": "thinking", "thinking": .string(reasoning), "signature": .string(signature)])
-            } else {
+            } else if !reasoning.isEmpty {
                 notes.drop("\(location).reasoning_content", because: "Anthropic needs the signature of thinking it did not produce")
             }
         }

@@ -201,6 +201,23 @@ struct OpenAIToAnthropicRequest {
         notes.drop("top_p", because: "Anthropic models refuse temperature and top_p together; temperature was kept")
     }
 
+    /// Whether the conversation answers a tool call (an assistant turn with `tool_use`, then only tool results) whose
+    /// turn does not start with a thinking block. With thinking on, Anthropic refuses that ("a final assistant
+    /// message must start with a thinking block"): clients that rebuild their history lose the signed thinking
+    /// (`reasoning_signature`), and without it the model cannot think on in that turn.
+    static func continuesToolTurnWithoutThinking(_ messages: JSONValue?) -> Bool {
+        let messages = messages?.elements ?? []
+        guard let last = messages.lastIndex(where: { $0["role"]?.stringValue == "assistant" }) else { return false }
+        let blocks = messages[last]["content"]?.elements ?? []
+        guard blocks.contains(where: { $0["type"]?.stringValue == "tool_use" }) else { return false }
+        let answersIt = messages[(last + 1)...].allSatisfy { message in
+            message["role"]?.stringValue == "user"
+                && (message["content"]?.elements ?? []).contains { $0["type"]?.stringValue == "tool_result" }
+        }
+        let startsWithThinking = ["thinking", "redacted_thinking"].contains(blocks.first?["type"]?.stringValue ?? "")
+        return answersIt && last + 1 < messages.count && !startsWithThinking
+    }
+
     /// Sets `thinking` from the request's `thinking` or `reasoning_effort`, and drops what thinking forbids.
     private mutating func applyThinking(_ request: JSONObject, to output: inout JSONObject, maxTokens: Int) {
         var thinking: JSONValue?
@@ -220,6 +237,11 @@ struct OpenAIToAnthropicRequest {
         }
         if let type = output["tool_choice"]?["type"]?.stringValue, type == "any" || type == "tool" {
             notes.drop("thinking", because: "Anthropic cannot think while a tool call is forced", warning: true)
+            return
+        }
+        if Self.continuesToolTurnWithoutThinking(output["messages"]) {
+            notes.drop("thinking", because: "the tool call being answered came without its signed thinking, which "
+                       + "Anthropic requires to think on", warning: true)
             return
         }
         if let temperature = output["temperature"], temperature.doubleValue != 1 {

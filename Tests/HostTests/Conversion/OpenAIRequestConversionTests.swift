@@ -283,6 +283,27 @@ struct OpenAIRequestConversionTests {
         #expect(converted["messages"]?[1] == json(#"{"role":"assistant","content":"Answer."}"#))
     }
 
+    @Test("answering a tool call whose turn lost its signed thinking: thinking off (Anthropic would refuse it)")
+    func toolLoopWithoutSignedThinking() throws {
+        let tools = #""tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{}}}}]"#
+        let call = #"{"role":"assistant","content":null,"tool_calls":[{"id":"call_toolu_01","type":"function","function":{"name":"f","arguments":"{}"}}]}"#
+        let result = #"{"role":"tool","tool_call_id":"call_toolu_01","content":"ok"}"#
+        func thinking(_ messages: String) throws -> JSONValue? {
+            try convert(#"{"model":"g","reasoning_effort":"medium","max_tokens":32000,\#(tools),"messages":[\#(messages)]}"#)["thinking"]
+        }
+        let user = #"{"role":"user","content":"x"}"#
+        #expect(try thinking("\(user),\(call),\(result)") == nil)
+        // With its signed thinking (kept by clients that send back what they got), thinking stays on.
+        let signed = call.replacingOccurrences(of: #""content":null"#,
+                                               with: ##""content":null,"reasoning_content":"","reasoning_signature":"sig==""##)
+        let converted = try convert(#"{"model":"g","reasoning_effort":"medium","max_tokens":32000,\#(tools),"messages":[\#(user),\#(signed),\#(result)]}"#)
+        #expect(converted["thinking"] == json(#"{"type":"enabled","budget_tokens":8192}"#))
+        #expect(converted["messages"]?[1]?["content"]?[0] == json(#"{"type":"thinking","thinking":"","signature":"sig=="}"#))
+        // A new user turn after the tool loop, or no tool call at all: thinking is on.
+        #expect(try thinking("\(user),\(call),\(result),{\"role\":\"assistant\",\"content\":\"done\"},\(user)") != nil)
+        #expect(try thinking(user) != nil)
+    }
+
     @Test("a streamed request sets stream: true and needs no stream_options")
     func stream() throws {
         let converted = try convert(#"{"model":"g","stream":true,"messages":[{"role":"user","content":"x"}]}"#, stream: true)
