@@ -129,7 +129,8 @@ extension AnthropicToOpenAIRequest {
                 guard input.objectValue != nil else { throw .invalidRequest("\(blockLocation).input must be an object") }
                 let upstream = ToolIDs.upstreamOpenAICall(fromClient: id)
                 var call: JSONObject = ["id": .string(upstream.id), "type": "function",
-                                        "function": ["name": .string(name), "arguments": .string(input.compactText)]]
+                                        "function": ["name": .string(ToolNames.forOpenAI(name)),
+                                                     "arguments": .string(input.compactText)]]
                 if let signature = upstream.thoughtSignature {
                     call["extra_content"] = ["google": ["thought_signature": .string(signature)]]
                 }

@@ -131,7 +131,7 @@ struct AnthropicToOpenAIRequest {
             // A tool without arguments is often `{"type":"object"}` (MCP servers): OpenAI refuses an object schema
             // without `properties` ("object schema missing properties").
             if schema["type"]?.stringValue == "object" && schema["properties"] == nil { schema["properties"] = [:] }
-            var function: JSONObject = ["name": .string(name)]
+            var function: JSONObject = ["name": .string(ToolNames.forOpenAI(name))]
             function.setIfPresent("description", tool["description"]?.nonEmptyString.map(JSONValue.string))
             function["parameters"] = .object(schema)
             function.setIfPresent("strict", tool["strict"]?.boolValue.map(JSONValue.bool))
@@ -152,7 +152,7 @@ struct AnthropicToOpenAIRequest {
             if serverTools.contains(name) {
                 notes.drop("tool_choice naming '\(name)'", because: "that server tool was stripped", warning: true)
             } else {
-                output["tool_choice"] = ["type": "function", "function": ["name": .string(name)]]
+                output["tool_choice"] = ["type": "function", "function": ["name": .string(ToolNames.forOpenAI(name))]]
             }
         default:
             throw .invalidRequest("tool_choice.type must be auto, any, tool or none")

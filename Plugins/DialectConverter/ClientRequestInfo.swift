@@ -24,6 +24,9 @@ struct ClientRequestInfo {
     let stopSequences: [String]
     /// A rough count of the request's input tokens (see `TokenEstimator`).
     let estimatedInputTokens: Int
+    /// The client's tool names that went to an OpenAI-compatible upstream shortened, by their shortened names
+    /// (`ToolNames`): the answer's tool calls are given the client's names back.
+    let toolNamesByUpstreamName: [String: String]
     /// Unix seconds of the exchange, for OpenAI's `created`.
     let created: Int
 
@@ -41,6 +44,7 @@ struct ClientRequestInfo {
         var includeUsage = false
         var stopSequences: [String] = []
         var contentRanges: [Range<Int>] = []
+        var toolNames: [String] = []
         let members = (try? JSONScanner.membersOfValidatedObject(in: body)) ?? []
         for member in members {
             let slice = UnsafeRawBufferPointer(rebasing: body[member.valueRange])
@@ -51,7 +55,10 @@ struct ClientRequestInfo {
                 includeUsage = (try? JSONValue(parsing: slice))?["include_usage"]?.boolValue ?? false
             case "stop_sequences":
                 stopSequences = ((try? JSONValue(parsing: slice))?.elements ?? []).compactMap(\.stringValue)
-            case "messages", "system", "tools":
+            case "tools":
+                contentRanges.append(member.valueRange)
+                toolNames = Self.toolNames(in: slice)
+            case "messages", "system":
                 contentRanges.append(member.valueRange)
             default:
                 break
@@ -60,7 +67,24 @@ struct ClientRequestInfo {
         self.model = model
         self.includeUsage = includeUsage
         self.stopSequences = stopSequences
+        toolNamesByUpstreamName = ToolNames.originals(of: toolNames)
         estimatedInputTokens = TokenEstimator.estimate(body, ranges: contentRanges)
+    }
+
+    /// The `name` of each tool in a `tools` array, read member by member (an agent's tools are tens of kilobytes of
+    /// schemas, not worth a document tree); only names longer than OpenAI takes are kept, the rest matter not here.
+    private static func toolNames(in tools: UnsafeRawBufferPointer) -> [String] {
+        var names: [String] = []
+        for element in (try? JSONScanner.elementsOfValidatedArray(in: tools)) ?? [] {
+            let tool = UnsafeRawBufferPointer(rebasing: tools[element])
+            for member in (try? JSONScanner.membersOfValidatedObject(in: tool)) ?? [] where member.key == "name" {
+                let literal = UnsafeRawBufferPointer(rebasing: tool[member.valueRange])
+                if literal.count > ToolNames.openAILimit + 2, let name = try? JSONScanner.decodeString(literal) {
+                    names.append(name)
+                }
+            }
+        }
+        return names
     }
 
     /// The millisecond timestamp in a ULID's first 10 base-32 digits, as Unix seconds; nil when it is not one.

@@ -47,7 +47,8 @@ enum OpenAIToAnthropicResponse {
         }
         let calls = message["tool_calls"]?.elements ?? []
         for (index, call) in calls.enumerated() {
-            let name = call["function"]?["name"]?.stringValue ?? ""
+            let upstreamName = call["function"]?["name"]?.stringValue ?? ""
+            let name = client.toolNamesByUpstreamName[upstreamName] ?? upstreamName
             let arguments = call["function"]?["arguments"]?.stringValue ?? ""
             generatedBytes += arguments.utf8.count
             let id = call["id"]?.nonEmptyString ?? ToolIDs.generated(exchangeID: client.exchangeID, index: index)

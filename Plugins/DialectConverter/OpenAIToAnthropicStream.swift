@@ -195,7 +195,9 @@ struct OpenAIToAnthropicStream: StreamTranslator {
         let key = continued ?? startCall()
         if let index { latestCall[index] = key }
         if calls[key]?.id == nil, let id = delta["id"]?.nonEmptyString { calls[key]?.id = id }
-        if calls[key]?.name == nil, let name = delta["function"]?["name"]?.nonEmptyString { calls[key]?.name = name }
+        if calls[key]?.name == nil, let name = delta["function"]?["name"]?.nonEmptyString {
+            calls[key]?.name = client.toolNamesByUpstreamName[name] ?? name  // the client's own, if shortened
+        }
         if let signature = delta["extra_content"]?["google"]?["thought_signature"]?.nonEmptyString {
             calls[key]?.thoughtSignature = signature
         }
