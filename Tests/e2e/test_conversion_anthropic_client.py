@@ -292,6 +292,25 @@ def test_non_stream_tool_calls_become_tool_use_blocks(oa, conv_anthropic):
     assert message.stop_reason == "tool_use"
 
 
+def test_a_tool_name_longer_than_openai_takes_round_trips_to_the_sdk(oa, conv_anthropic):
+    """Claude Code's MCP tool names can exceed OpenAI's 64 characters: shortened upstream, the client's name back."""
+    long_name = "mcp__plugin_chrome-devtools-mcp_chrome-devtools__performance_analyze_insight"
+    tool = {"name": long_name, "description": "Analyse", "input_schema": {"type": "object"}}
+
+    def answer_with_the_upstream_name(request):
+        sent = request.json()["tools"][0]["function"]
+        assert len(sent["name"]) <= 64 and sent["parameters"] == {"type": "object", "properties": {}}
+        return Reply(200, OPENAI_JSON_HEADERS, oa_completion({"content": None, "tool_calls": [
+            {"id": "call_m1", "type": "function", "function": {"name": sent["name"], "arguments": "{}"}}]},
+            "tool_calls"))
+    oa.responder = answer_with_the_upstream_name
+
+    message = conv_anthropic.messages.create(model="gpt-4o", max_tokens=300, messages=USER, tools=[tool])
+
+    assert [(block.type, block.name) for block in message.content] == [("tool_use", long_name)]
+    assert oa.last.json()["tools"][0]["function"]["name"] != long_name
+
+
 @pytest.mark.parametrize("choice,expected", [
     ({"type": "auto"}, {"tool_choice": "auto"}),
     ({"type": "any"}, {"tool_choice": "required"}),
