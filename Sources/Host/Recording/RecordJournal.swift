@@ -5,7 +5,8 @@ import Synchronization
 ///
 /// Event loops append (only when the recorder's queue is full); the worker takes the whole file over by renaming
 /// it before replaying, so appends that happen meanwhile start a fresh file. An entry cut short by a crash is
-/// ignored on replay.
+/// ignored on replay; one a failed write left half-written is cut away at once, and bytes that begin no entry are
+/// passed over to the next.
 final class RecordJournal: Sendable {
     private static let magic: [UInt8] = Array("LLJ1".utf8)
     let path: String
@@ -47,7 +48,11 @@ final class RecordJournal: Sendable {
         return descriptor.withLock { fd in
             if fd < 0 { fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600) }
             guard fd >= 0 else { return false }
+            var before = stat()
+            let size = fstat(fd, &before) == 0 ? before.st_size : -1
             let written = entry.withUnsafeBytes { bytes in write(fd, bytes.baseAddress, bytes.count) == bytes.count }
+            // Half an entry (a full disk) would swallow the entries appended after it on replay: it is cut away.
+            if !written && size >= 0 { _ = ftruncate(fd, size) }
             mayHaveEntries.store(true, ordering: .releasing)
             return written
         }
@@ -66,13 +71,36 @@ final class RecordJournal: Sendable {
         guard let contents = FileSystem.read(replayPath) else { return [] }
         var entries: [ArraySlice<UInt8>] = []
         var offset = 0
-        while offset + 8 <= contents.count, Array(contents[offset..<offset + 4]) == Self.magic {
+        while offset + 8 <= contents.count {
+            guard contents[offset..<offset + 4].elementsEqual(Self.magic) else {
+                // Bytes that begin no entry (a write cut short that could not be cut away): the entries after them
+                // are still read, from the next magic on.
+                guard let next = Self.nextMagic(in: contents, after: offset) else { break }
+                offset = next
+                continue
+            }
             let length = contents[offset + 4..<offset + 8].reversed().reduce(0) { $0 << 8 | Int($1) }
-            guard offset + 8 + length <= contents.count else { break }
+            guard offset + 8 + length <= contents.count else {
+                // Cut short: by a crash (the last entry), or a torn write with entries after it.
+                guard let next = Self.nextMagic(in: contents, after: offset) else { break }
+                offset = next
+                continue
+            }
             entries.append(contents[offset + 8..<offset + 8 + length])
             offset += 8 + length
         }
         return entries
+    }
+
+    private static func nextMagic(in contents: [UInt8], after offset: Int) -> Int? {
+        var position = offset + 1
+        while position + magic.count <= contents.count {
+            if contents[position] == magic[0] && contents[position..<position + magic.count].elementsEqual(magic) {
+                return position
+            }
+            position += 1
+        }
+        return nil
     }
 
     /// Whether anything is waiting to be replayed.

@@ -47,6 +47,17 @@ struct RecordJournalTests {
         #expect(Array(file[second + 4..<second + 8]) == [0x70, 0x11, 0x01, 0x00], "70,000 little-endian")
     }
 
+    @Test("bytes that begin no entry (a torn write) are passed over: the entries after them are still read")
+    func tornBytesPassedOver() throws {
+        let folder = try TestPaths.temporaryFolder("journal-torn")
+        let path = folder.appendingPathComponent("lessllm.journal").path
+        var file = Array("LLJ1\u{3}\0\0\0one".utf8)
+        file += Array("LLJ1\u{40}\0".utf8)  // an entry's head cut short by a failed write
+        file += Array("LLJ1\u{3}\0\0\0two".utf8) + Array("xyzLLJ1\u{5}\0\0\0three".utf8)
+        try Data(file).write(to: URL(fileURLWithPath: path))
+        #expect(RecordJournal(path: path).takeEntries().map { String(decoding: $0, as: UTF8.self) } == ["one", "two", "three"])
+    }
+
     @Test("whether the journal can be written is known at start: its file, or its folder while there is none")
     func writeProblem() throws {
         let folder = try TestPaths.temporaryFolder("journal-check")
