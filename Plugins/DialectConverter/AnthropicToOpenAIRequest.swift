@@ -6,8 +6,10 @@ import PluginKit
 /// - `system` (string or text blocks) becomes one leading `system` message; `cache_control` has no OpenAI form.
 /// - `max_tokens` goes out as `max_tokens` or `max_completion_tokens` (option `max_tokens_field`), clamped by
 ///   `max_output_tokens` for the upstream model (PEER_BUGS #11).
-/// - `temperature`, `top_p` as they are (dropped for OpenAI's reasoning models, which refuse them); `stop_sequences` → `stop`; `metadata.user_id` → `user` (a digest of it when
-///   over 64 characters, as Claude Code's is: routers refuse long ones).
+/// - `temperature`, `top_p` as they are (dropped for OpenAI's reasoning models, which refuse them);
+///   `stop_sequences` → `stop`; `metadata.user_id` → `user` (a digest of it when over 64 characters, as Claude
+///   Code's is: routers refuse long ones).
+/// - Tool names over OpenAI's 64 characters are shortened (`ToolNames`), and given back in the answer.
 /// - `top_k`, `thinking` (an OpenAI-compatible model decides its own reasoning), `service_tier`, `container`,
 ///   `context_management`, `mcp_servers` and unknown fields are dropped and logged.
 /// - Tools: custom tools → `function` tools (`input_schema` → `parameters`, always an object schema). Server tools
@@ -167,7 +169,8 @@ extension AnthropicToOpenAIRequest {
     static let longestEndUserID = 64
 
     /// `metadata.user_id` as OpenAI's `user`: as it is when short enough, else a digest of it that is as stable (the
-    /// same id gives the same digest) — Claude Code sends ~150 characters (`user_<hash>_account_<uuid>_session_<uuid>`).
+    /// same id gives the same digest) — Claude Code sends ~150 characters
+    /// (`user_<hash>_account_<uuid>_session_<uuid>`).
     static func endUserID(_ id: String) -> String {
         guard id.utf8.count > longestEndUserID else { return id }
         // Two 64-bit FNV-1a hashes with different offsets: 128 bits, enough that two users never share one.

@@ -95,7 +95,9 @@ public enum ByteSearch {
         of pattern: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer, from start: Int
     ) -> Int? {
         guard start >= 0, start <= haystack.count, pattern.count <= haystack.count - start else { return nil }
-        guard let base = haystack.baseAddress, let needle = pattern.baseAddress else { return pattern.isEmpty ? start : nil }
+        guard let base = haystack.baseAddress, let needle = pattern.baseAddress else {
+            return pattern.isEmpty ? start : nil
+        }
         let anchor = rarestByteOffset(in: pattern)
         let lastAnchor = haystack.count - pattern.count + anchor  // where the anchor byte of the last fit lies
         var from = start + anchor

@@ -44,7 +44,8 @@
 ///   queue_bytes: 64MiB             # the memory they may hold, estimated (beyond: the journal); > 0
 ///   journal: lessllm.journal       # relative to this file's directory (the default: lessllm.journal beside it)
 /// prices:                          # model name or glob -> USD per million tokens, overriding built-in prices
-///   my-model: { input: 1.0, output: 2.0, cache_read: 0.1, cache_write: 1.25, cache_write_1h: 2.0 }  # input, output REQUIRED; all >= 0
+///   my-model: { input: 1.0, output: 2.0, cache_read: 0.1, cache_write: 1.25, cache_write_1h: 2.0 }
+///     # input, output REQUIRED; all >= 0
 /// ```
 ///
 /// - Durations: `250ms`, `10s`, `5m`, `1h`, combinations such as `1h30m`, or a bare number of seconds.

@@ -55,7 +55,9 @@ struct HeaderRedactor: Sendable {
             var start = 0
             while start < bytes.count {
                 var end = start
-                while end < bytes.count && bytes[end] != UInt8(ascii: "-") && bytes[end] != UInt8(ascii: "_") { end += 1 }
+                while end < bytes.count, bytes[end] != UInt8(ascii: "-"), bytes[end] != UInt8(ascii: "_") {
+                    end += 1
+                }
                 let word = UnsafeBufferPointer(rebasing: bytes[start..<end])
                 if word.count < secretWordsByLength.count, let first = word.first.map(ByteSearch.asciiLowercased),
                    secretWordsByLength[word.count].contains(where: { candidate in
@@ -78,7 +80,8 @@ struct HeaderRedactor: Sendable {
                 secret.withUnsafeBytes { pattern in
                     var from = 0
                     let says = pattern.count >= Self.maskBytes.count  // room to say "[redacted]"
-                    while let found = ByteSearch.firstIndex(of: pattern, in: UnsafeRawBufferPointer(buffer), from: from) {
+                    let text = UnsafeRawBufferPointer(buffer)
+                    while let found = ByteSearch.firstIndex(of: pattern, in: text, from: from) {
                         for offset in 0..<pattern.count {
                             buffer[found + offset] = says && offset < Self.maskBytes.count
                                 ? Self.maskBytes[offset] : UInt8(ascii: "*")

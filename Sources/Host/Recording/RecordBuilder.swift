@@ -136,8 +136,8 @@ struct RecordBuilder: Sendable {
             isStream ? ResponseAnalysis.usage(inStream: response, dialect: dialect)
                 : ResponseAnalysis.usage(in: response, dialect: dialect)
         }
-        if upstreamDialect == clientDialect,
-           let usage = response.flatMap({ usage(of: $0, dialect: clientDialect, isStream: trace.responseIsEventStream) }) {
+        if upstreamDialect == clientDialect, let response,
+           let usage = usage(of: response, dialect: clientDialect, isStream: trace.responseIsEventStream) {
             return usage
         }
         let upstreamIsStream = trace.upstreamResponseHeaders.contains {

@@ -117,7 +117,8 @@ final class ClientResponseWriter: StreamDownstream {
             guard length > 0 else { return }  // an empty chunk would end the response
             if chunksStreams {
                 chunk.writeStaticString("\r\n")
-                chunk.moveReaderIndex(to: Self.writeChunkHeader(length: length, endingAt: chunk.readerIndex, in: &chunk))
+                let header = Self.writeChunkHeader(length: length, endingAt: chunk.readerIndex, in: &chunk)
+                chunk.moveReaderIndex(to: header)
             }
             encoderContext.write(NIOAny(IOData.byteBuffer(chunk)), promise: nil)
             lastChunk = chunk

@@ -63,8 +63,8 @@ final class Exchange: UpstreamRequester, UpstreamResponseHandler {
 
     private func refuseOversizedBody() {
         upstreamBodyBuffer = []
-        refuse("The upstream's response body exceeds \(Self.maxWholeBodyBytes >> 20) MiB; only streamed (SSE) responses "
-               + "may be larger.")
+        refuse("The upstream's response body exceeds \(Self.maxWholeBodyBytes >> 20) MiB; only streamed (SSE) "
+               + "responses may be larger.")
     }
 
     /// Ends the exchange with an upstream failure the gateway found in what it received.

@@ -51,17 +51,20 @@ struct ByteSearchTests {
         }
     }
 
+    /// 0–63 bytes drawn from `alphabet` by a linear congruential generator (the same haystacks every run).
+    private static func pseudoRandomHaystack(of alphabet: [UInt8], seed: inout UInt64) -> [UInt8] {
+        func next() -> UInt64 {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return seed
+        }
+        return (0..<Int(next() >> 58)).map { _ in alphabet[Int(next() >> 61) % alphabet.count] }
+    }
+
     @Test("agrees with a plain search on pseudo-random haystacks over a small alphabet")
     func randomHaystacks() {
-        let alphabet = Array(#""erou"#.utf8)
         var seed: UInt64 = 42
         for _ in 0..<3_000 {
-            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            let length = Int(seed >> 58)
-            let haystack: [UInt8] = (0..<length).map { _ in
-                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                return alphabet[Int(seed >> 61) % alphabet.count]
-            }
+            let haystack = Self.pseudoRandomHaystack(of: Array(#""erou"#.utf8), seed: &seed)
             #expect(contains(haystack, #""error""#) == naive(haystack, Array(#""error""#.utf8)))
             #expect(contains(haystack, "ro") == naive(haystack, Array("ro".utf8)))
         }
@@ -73,15 +76,10 @@ struct ByteSearchTests {
             guard needle.count <= haystack.count - start else { return nil }
             return (start...(haystack.count - needle.count)).first { Array(haystack[$0..<$0 + needle.count]) == needle }
         }
-        let alphabet = Array("sk-ab".utf8)
         var seed: UInt64 = 7
         for _ in 0..<2_000 {
-            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            let length = Int(seed >> 58)
-            let haystack: [UInt8] = (0..<length).map { _ in
-                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                return alphabet[Int(seed >> 61) % alphabet.count]
-            }
+            let haystack = Self.pseudoRandomHaystack(of: Array("sk-ab".utf8), seed: &seed)
+            let length = haystack.count
             for needle in [Array("sk-a".utf8), Array("ab".utf8), Array("b".utf8)] {
                 for start in [0, length / 3, length] {
                     let found = haystack.withUnsafeBytes { bytes in
