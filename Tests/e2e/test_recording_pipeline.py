@@ -231,6 +231,34 @@ def test_after_sigterm_kept_alive_connections_start_no_new_exchange(lessllm_bin,
     assert exited < 3, f"the gateway waited {exited:.1f} s for exchanges that started after the signal"
 
 
+def test_a_stream_still_running_when_the_grace_period_ends_tells_its_client_why_it_ends(
+        lessllm_bin, oa, an, echo_plugins, tmp_path):
+    """An upstream that goes on past the grace period: its client gets an error event in its own dialect saying the
+    gateway is shutting down — not a connection that just closes — and the record says the stream was cut."""
+    db_path = tmp_path / "log.db"
+    config = rs.recording_config(oa, an, echo_plugins, db_path=db_path, grace="0.5s")
+    events = openai_stream_events(["still ", "going"])
+    oa.script(Stream(200, OPENAI_SSE_HEADERS, events[:2], end="hang"))
+    with rs.RecordingGateway(config, tmp_path) as gateway, gateway.client() as client:
+        with client.stream("POST", "/v1/chat/completions", content=rs.openai_body("gpt-4o", stream=True),
+                           headers={"content-type": "application/json"}) as response:
+            exchange_id = response.headers["x-lessllm-exchange-id"]
+            chunks = response.iter_raw()
+            received = next(chunks)
+            while b"still" not in received:
+                received += next(chunks)
+            gateway.sigterm()
+            received += b"".join(chunks)  # until the gateway closes the connection
+        assert gateway.wait_exit(30) == 0
+    tail = harness.split_events(received[len(b"".join(events[:2])):])
+    assert len(tail) == 1, received
+    error = json.loads(harness.event_data(tail[0]))["error"]
+    assert error["message"] == "The upstream request was cancelled: the gateway is shutting down."
+    assert (error["type"], error["code"]) == ("overloaded_error", "overloaded_error"), error
+    row = rs.Store(db_path).row(exchange_id)
+    assert (row["outcome"], row["status"]) == ("truncated", 200)
+
+
 # ---- 10. a slow sink does not slow the relay -----------------------------------------------------------------------
 
 SLOW_STREAMS = 24

@@ -91,6 +91,9 @@ public final class GatewayServer {
                            metadata: ["lessllm.exchanges": "\(gateway.activeExchanges)"])
         }
         transport.shutdown()
+        // The exchanges just cut off write their clients an error: a moment for it to go out before the close.
+        let cutOff = MonotonicClock.nanoseconds() + 1_000_000_000
+        while gateway.activeExchanges > 0 && MonotonicClock.nanoseconds() < cutOff { usleep(10_000) }
         try? queryPool.syncShutdownGracefully()
         try? group.syncShutdownGracefully()
         (recorder as? Recorder)?.shutdown()

@@ -9,6 +9,8 @@ protocol DeadlineWatched: AnyObject {
     /// Called on the ticker's event loop once `deadline` has passed; the member checks its own clocks and then
     /// sets a later deadline or asks to be forgotten.
     func deadlineReached()
+    /// Called on the ticker's event loop when the gateway stops: the member ends now, as cancelled for `reason`.
+    func stop(because reason: String)
 }
 
 /// The deadlines of one event loop's upstream transfers, checked by one coarse timer instead of a NIO timer each.
@@ -54,6 +56,11 @@ final class DeadlineTicker {
             members[slot] = last
             last.tickerSlot = slot
         }
+    }
+
+    /// Ends every watched member (the gateway is stopping and the grace period is over).
+    func stopAll(because reason: String) {
+        for member in members { member.stop(because: reason) }  // a copy: each one forgets itself
     }
 
     private func scheduleTick() {

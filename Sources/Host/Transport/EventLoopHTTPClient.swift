@@ -32,7 +32,12 @@ final class EventLoopHTTPClient: Sendable {
     /// Closes the idle connections of every event loop.
     func shutdown() {
         for state in loops.withLock({ Array($0.values) }) {
-            state.eventLoop.execute { state.value.pool.closeAll() }
+            state.eventLoop.execute {
+                // Transfers still running at the end of the grace period end as cancelled, so their clients are
+                // told (an error in their dialect) before the connections close.
+                state.value.deadlines.stopAll(because: "the gateway is shutting down")
+                state.value.pool.closeAll()
+            }
         }
     }
 

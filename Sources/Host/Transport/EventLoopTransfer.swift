@@ -202,13 +202,17 @@ final class EventLoopTransfer: UpstreamTransfer, DeadlineWatched {
     // MARK: - UpstreamTransfer
 
     func cancel() {
+        stop(because: "cancelled by the gateway")
+    }
+
+    func stop(because reason: String) {
         guard let handler else { return }
         self.handler = nil
         deadlines.forget(self)
         detach()?.close()
         // Never from inside the caller's call: the exchange may be in the middle of handling an event.
         eventLoop.assumeIsolated().execute {
-            handler.upstreamEnd(TransportFailure(.cancelled, "cancelled by the gateway"))
+            handler.upstreamEnd(TransportFailure(.cancelled, reason))
         }
     }
 

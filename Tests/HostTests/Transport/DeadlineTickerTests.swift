@@ -28,6 +28,14 @@ struct DeadlineTickerTests {
             toldAt.append(MonotonicClock.nanoseconds())
             onReached(self)
         }
+
+        var stoppedBecause: [String] = []
+        var onStopped: (Member) -> Void = { _ in }
+
+        func stop(because reason: String) {
+            stoppedBecause.append(reason)
+            onStopped(self)
+        }
     }
 
     /// Runs `body` on the loop and waits for its result.
@@ -61,6 +69,26 @@ struct DeadlineTickerTests {
             #expect(forgotten.value.toldAt.isEmpty)
             #expect(ticker.value.count == 0)
             #expect(soon.value.tickerSlot == -1 && forgotten.value.tickerSlot == -1)
+        }
+    }
+
+    @Test("stopping all ends every watched member once, each forgetting itself as it ends, however many")
+    func stopAll() throws {
+        let loop = Self.group.next()
+        let ticker = try Self.onLoop(loop) { NIOLoopBound(DeadlineTicker(eventLoop: loop), eventLoop: loop) }
+        let members = try Self.onLoop(loop) {
+            let members = (0..<5).map { _ in Member(dueIn: 60_000_000_000) }
+            for member in members {
+                member.onStopped = { ticker.value.forget($0) }  // as a transfer does when it ends
+                ticker.value.watch(member)
+            }
+            ticker.value.stopAll(because: "the gateway is shutting down")
+            #expect(ticker.value.count == 0)
+            return NIOLoopBound(members, eventLoop: loop)
+        }
+        try Self.onLoop(loop) {
+            #expect(members.value.map(\.stoppedBecause) == Array(repeating: ["the gateway is shutting down"], count: 5))
+            #expect(members.value.allSatisfy { $0.tickerSlot == -1 && $0.toldAt.isEmpty })
         }
     }
 
