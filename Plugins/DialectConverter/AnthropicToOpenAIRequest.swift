@@ -173,14 +173,8 @@ extension AnthropicToOpenAIRequest {
     /// (`user_<hash>_account_<uuid>_session_<uuid>`).
     static func endUserID(_ id: String) -> String {
         guard id.utf8.count > longestEndUserID else { return id }
-        // Two 64-bit FNV-1a hashes with different offsets: 128 bits, enough that two users never share one.
-        func fnv1a(_ offset: UInt64) -> UInt64 {
-            id.utf8.reduce(offset) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
-        }
-        func hex(_ value: UInt64) -> String {
-            let digits = String(value, radix: 16)
-            return String(repeating: "0", count: 16 - digits.count) + digits
-        }
-        return "lessllm-" + hex(fnv1a(0xCBF2_9CE4_8422_2325)) + hex(fnv1a(0x6C62_272E_07BB_0142))
+        // Two 64-bit hashes with different offsets: 128 bits, enough that two users never share one.
+        let first = StableDigest.fnv1a(id), second = StableDigest.fnv1a(id, offset: 0x6C62_272E_07BB_0142)
+        return "lessllm-" + StableDigest.hex(first, digits: 16) + StableDigest.hex(second, digits: 16)
     }
 }

@@ -29,7 +29,7 @@ struct ConverterOptions: Sendable {
     static let known = ["default_max_tokens", "max_output_tokens", "max_tokens_field", "replay_reasoning_content"]
 
     /// Upstream models that refuse `max_tokens` in favour of `max_completion_tokens`.
-    private static let completionTokenModels = ["o1*", "o3*", "o4*", "gpt-5*"]
+    private static let reasoningModels = ["o1*", "o3*", "o4*", "gpt-5*"]
 
     /// `default_max_tokens`.
     var defaultMaxTokens = 4096
@@ -75,20 +75,19 @@ struct ConverterOptions: Sendable {
         }
     }
 
-    /// The field name that carries the output limit to the OpenAI upstream `model`.
-    /// Whether `model` is one of OpenAI's reasoning models (`o1*`, `o3*`, `o4*`, `gpt-5*`), which take only the
-    /// default sampling (a `temperature` or `top_p` of their own is a 400).
+    /// Whether `model` is one of OpenAI's reasoning models (`o1*`, `o3*`, `o4*`, `gpt-5*`), which refuse
+    /// `max_tokens` and take only the default sampling (a `temperature` or `top_p` of their own is a 400).
     func isReasoningModel(_ model: String) -> Bool {
-        Self.completionTokenModels.contains { ModelGlob.matches($0, model) }
+        Self.reasoningModels.contains { ModelGlob.matches($0, model) }
     }
 
+    /// The field name that carries the output limit to the OpenAI upstream `model`.
     func maxTokensFieldName(for model: String) -> String {
         switch maxTokensField {
         case .maxTokens: return "max_tokens"
         case .maxCompletionTokens: return "max_completion_tokens"
         case .auto:
-            let wantsCompletionTokens = Self.completionTokenModels.contains { ModelGlob.matches($0, model) }
-            return wantsCompletionTokens ? "max_completion_tokens" : "max_tokens"
+            return isReasoningModel(model) ? "max_completion_tokens" : "max_tokens"
         }
     }
 }

@@ -11,11 +11,8 @@ enum ToolNames {
     /// `<first 55 characters>_<8 hex digits of a hash of the whole name>`.
     static func forOpenAI(_ name: String) -> String {
         guard name.utf8.count > openAILimit else { return name }
-        // FNV-1a over the bytes: stable across processes and versions, unlike Swift's seeded `hashValue`.
-        let hash = name.utf8.reduce(UInt32(0x811C_9DC5)) { ($0 ^ UInt32($1)) &* 0x0100_0193 }
-        let digits = String(hash, radix: 16)
         let prefix = String(decoding: name.utf8.prefix(openAILimit - hashDigits - 1), as: UTF8.self)
-        return prefix + "_" + String(repeating: "0", count: hashDigits - digits.count) + digits
+        return prefix + "_" + StableDigest.hex(StableDigest.fnv1a(name), digits: hashDigits)
     }
 
     /// Client names by the shortened names they went upstream as (only names that were shortened).

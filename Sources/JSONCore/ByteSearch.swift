@@ -110,6 +110,11 @@ public enum ByteSearch {
         return nil
     }
 
+    /// `firstIndex(of:in:from:)` for arrays.
+    public static func firstIndex(of pattern: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        bytes.withUnsafeBytes { haystack in pattern.withUnsafeBytes { firstIndex(of: $0, in: haystack, from: start) } }
+    }
+
     /// The offset of the byte of `pattern` least common in records' text, so that few places match it.
     private static func rarestByteOffset(in pattern: UnsafeRawBufferPointer) -> Int {
         var rarest = 0

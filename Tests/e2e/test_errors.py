@@ -527,67 +527,73 @@ def test_openai_upstream_error_chunk_after_200_is_relayed_byte_exact(oa, http):
     assert received == b"".join(events) + OPENAI_ERROR_CHUNK
 
 
+STREAM_CASES = {  # dialect → the path, a streamed request, the SSE head, the events of an answer
+    "openai": (OA_PATH, b'{"model":"gpt-4o","stream":true,"messages":[]}', OPENAI_SSE_HEADERS,
+               lambda pieces: openai_stream_events(pieces, usage=False)),
+    "anthropic": (AN_PATH, b'{"model":"claude-sonnet-4-6","max_tokens":9,"stream":true,"messages":[]}',
+                  ANTHROPIC_SSE_HEADERS, anthropic_stream_events),
+}
+
+
+def stream_raw(http, path: str, body: bytes) -> bytes:
+    """Every byte of a streamed answer, as the client received it."""
+    with http.stream("POST", path, content=body, headers={"content-type": "application/json"}) as response:
+        return b"".join(response.iter_raw())
+
+
+def the_error_event_after(received: bytes, events: list[bytes]) -> tuple[bytes, dict]:
+    """The events as sent, then exactly one event of the gateway's: that event and its payload."""
+    assert received.startswith(b"".join(events))
+    tail = split_events(received[len(b"".join(events)):])
+    assert len(tail) == 1, tail
+    return tail[0], json.loads(event_data(tail[0]))
+
+
 @pytest.mark.parametrize("content_type", [None, "Text/Event-Stream; Charset=UTF-8"])
 @pytest.mark.parametrize("dialect", ["openai", "anthropic"])
 def test_stream_that_ends_cleanly_without_its_terminal_event_gets_an_error_event(oa, an, http, dialect, content_type):
     """A chunked body that ends properly but before `[DONE]` / `message_stop` is not passed off as complete — also
     when the upstream writes its media type in capitals (media types are case-insensitive)."""
-    def with_type(headers):
-        return [(k, content_type if content_type and k.lower() == "content-type" else v) for k, v in headers]
-    if dialect == "openai":
-        events, mock, path = openai_stream_events(["cut"], usage=False)[:3], oa, OA_PATH
-        body = b'{"model":"gpt-4o","stream":true,"messages":[]}'
-        mock.script(Stream(200, with_type(OPENAI_SSE_HEADERS), events))
-    else:
-        events, mock, path = anthropic_stream_events(["cut"])[:5], an, AN_PATH
-        body = b'{"model":"claude-sonnet-4-6","max_tokens":9,"stream":true,"messages":[]}'
-        mock.script(Stream(200, with_type(ANTHROPIC_SSE_HEADERS), events))
+    path, body, headers, make_events = STREAM_CASES[dialect]
+    events = make_events(["cut"])[:3 if dialect == "openai" else 5]
+    headers = [(k, content_type if content_type and k.lower() == "content-type" else v) for k, v in headers]
+    (oa if dialect == "openai" else an).script(Stream(200, headers, events))
 
-    with http.stream("POST", path, content=body, headers={"content-type": "application/json"}) as response:
-        received = b"".join(response.iter_raw())
+    event, payload = the_error_event_after(stream_raw(http, path, body), events)
 
-    assert received.startswith(b"".join(events))
-    tail = split_events(received[len(b"".join(events)):])
-    assert len(tail) == 1, tail
-    payload = json.loads(event_data(tail[0]))
     if dialect == "openai":
         assert payload["error"]["type"] == "server_error" and "[DONE]" in payload["error"]["message"]
     else:
-        assert event_name(tail[0]) == "error" and payload["error"]["type"] == "api_error"
+        assert event_name(event) == "error" and payload["error"]["type"] == "api_error"
 
 
 @pytest.mark.parametrize("dialect", ["openai", "anthropic"])
 def test_stream_cut_off_inside_its_last_line_ends_with_a_separate_error_event(oa, an, http, openai_client, dialect):
     """The unfinished line is no event (the SDKs' parsers drop it too): the client gets the whole events, then the
     gateway's error event on lines of its own, which the SDK reads as the stream's error."""
+    path, body, headers, make_events = STREAM_CASES[dialect]
+    mock = oa if dialect == "openai" else an
     if dialect == "openai":
-        events, mock, path = openai_stream_events(["kept"], usage=False)[:2], oa, OA_PATH
+        events = make_events(["kept"])[:2]
         cut = b'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"cu'
-        body = b'{"model":"gpt-4o","stream":true,"messages":[]}'
-        mock.script(Stream(200, OPENAI_SSE_HEADERS, events + [cut]))
     else:
-        events, mock, path = anthropic_stream_events(["kept"])[:4], an, AN_PATH
+        events = make_events(["kept"])[:4]
         cut = b'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"te'
-        body = b'{"model":"claude-sonnet-4-6","max_tokens":9,"stream":true,"messages":[]}'
-        mock.script(Stream(200, ANTHROPIC_SSE_HEADERS, events + [cut]))
+    mock.script(Stream(200, headers, events + [cut]))
 
-    with http.stream("POST", path, content=body, headers={"content-type": "application/json"}) as response:
-        received = b"".join(response.iter_raw())
+    received = stream_raw(http, path, body)
+    event, payload = the_error_event_after(received, events)
 
-    assert received.startswith(b"".join(events))
-    tail = split_events(received[len(b"".join(events)):])
-    assert len(tail) == 1, tail
-    payload = json.loads(event_data(tail[0]))
     assert b'"cu' not in received and b'"te' not in received[len(b"".join(events)):]
     if dialect == "openai":
         assert payload["error"]["type"] == "server_error"
-        mock.script(Stream(200, OPENAI_SSE_HEADERS, events + [cut]))
+        mock.script(Stream(200, headers, events + [cut]))
         with pytest.raises(openai.APIError) as raised:
             for _ in openai_client.chat.completions.create(model="gpt-4o", messages=USER, stream=True):
                 pass
         assert "[DONE]" in str(raised.value)
     else:
-        assert event_name(tail[0]) == "error" and payload["error"]["type"] == "api_error"
+        assert event_name(event) == "error" and payload["error"]["type"] == "api_error"
 
 
 def test_stream_whose_last_event_lacks_only_its_blank_line_ends_cleanly(oa, http, openai_client):
@@ -609,16 +615,10 @@ def test_stream_whose_last_event_lacks_only_its_blank_line_ends_cleanly(oa, http
 
 @pytest.mark.parametrize("dialect", ["openai", "anthropic"])
 def test_a_byte_order_mark_before_the_first_event_is_left_out(oa, an, http, dialect):
-    if dialect == "openai":
-        events, mock, path = openai_stream_events(["marked"], usage=False), oa, OA_PATH
-        body = b'{"model":"gpt-4o","stream":true,"messages":[]}'
-        mock.script(Stream(200, OPENAI_SSE_HEADERS, [b"\xef\xbb", b"\xbf" + events[0]] + events[1:]))
-    else:
-        events, mock, path = anthropic_stream_events(["marked"]), an, AN_PATH
-        body = b'{"model":"claude-sonnet-4-6","max_tokens":9,"stream":true,"messages":[]}'
-        mock.script(Stream(200, ANTHROPIC_SSE_HEADERS, [b"\xef\xbb\xbf" + events[0]] + events[1:]))
+    path, body, headers, make_events = STREAM_CASES[dialect]
+    events = make_events(["marked"])
+    # Split inside the mark for one dialect: it is told from the stream's first bytes however they arrive.
+    first = [b"\xef\xbb", b"\xbf" + events[0]] if dialect == "openai" else [b"\xef\xbb\xbf" + events[0]]
+    (oa if dialect == "openai" else an).script(Stream(200, headers, first + events[1:]))
 
-    with http.stream("POST", path, content=body, headers={"content-type": "application/json"}) as response:
-        received = b"".join(response.iter_raw())
-
-    assert received == b"".join(events)
+    assert stream_raw(http, path, body) == b"".join(events)

@@ -156,7 +156,7 @@ final class Gateway: Sendable {
         inFlight.add(1, ordering: .relaxed)
         let writer = ClientResponseWriter(
             context: context, dialect: dialect, clientWantsStream: parsed.stream,
-            chunksStreams: request.head.version.major > 1 || request.head.version.minor >= 1,
+            chunksStreams: request.head.version.isAtLeastHTTP11,
             keepAlive: request.head.isKeepAlive && !draining.load(ordering: .relaxed),
             extraHeaders: [("x-lessllm-exchange-id", exchangeID)], trace: trace,
             costOfBody: prices.flatMap { prices in

@@ -84,16 +84,14 @@ public final class GatewayServer {
         gateway.beginDraining()
         try? proxy.stopAccepting().wait()
         try? admin?.stopAccepting().wait()
-        let deadline = MonotonicClock.nanoseconds() + UInt64(config.listen.shutdownGrace.wholeMilliseconds) * 1_000_000
-        while gateway.activeExchanges > 0 && MonotonicClock.nanoseconds() < deadline { usleep(20_000) }
+        Self.waitForExchanges(of: gateway, milliseconds: Int(config.listen.shutdownGrace.wholeMilliseconds))
         if gateway.activeExchanges > 0 {
             logger.warning("exchanges still running at the end of the grace period are cut off",
                            metadata: ["lessllm.exchanges": "\(gateway.activeExchanges)"])
         }
         transport.shutdown()
         // The exchanges just cut off write their clients an error: a moment for it to go out before the close.
-        let cutOff = MonotonicClock.nanoseconds() + 1_000_000_000
-        while gateway.activeExchanges > 0 && MonotonicClock.nanoseconds() < cutOff { usleep(10_000) }
+        Self.waitForExchanges(of: gateway, milliseconds: 1_000)
         try? queryPool.syncShutdownGracefully()
         try? group.syncShutdownGracefully()
         (recorder as? Recorder)?.shutdown()
@@ -131,6 +129,12 @@ public final class GatewayServer {
         }
         return Recorder(sinks: registry.sinks, builder: builder, capacity: config.recording.queueCapacity,
                         byteBudget: config.recording.queueBytes, journal: journal, logger: logger)
+    }
+
+    /// Waits until no exchange is running, or `milliseconds` have passed.
+    private static func waitForExchanges(of gateway: Gateway, milliseconds: Int) {
+        let deadline = MonotonicClock.nanoseconds() + UInt64(milliseconds) * 1_000_000
+        while gateway.activeExchanges > 0 && MonotonicClock.nanoseconds() < deadline { usleep(10_000) }
     }
 
     /// The providers' keys, and the values of their configured headers that carry credentials: never stored, even

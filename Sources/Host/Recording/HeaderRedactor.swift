@@ -34,14 +34,20 @@ struct HeaderRedactor: Sendable {
     static let shortestSecret = 8
 
     private let names: HeaderNameSet
-    private let secrets: [[UInt8]]
+    /// Each configured secret and what it is overwritten with.
+    private let secrets: [(bytes: [UInt8], mask: [UInt8])]
 
     /// - Parameters:
     ///   - extra: more header names to redact (`recording.redact_headers`).
     ///   - secrets: values never to store (the providers' keys); those shorter than `shortestSecret` are ignored.
     init(extra: [String], secrets: [String] = []) {
         names = HeaderNameSet(Self.builtinNames.union(extra))
-        self.secrets = Set(secrets.filter { $0.utf8.count >= Self.shortestSecret }).sorted().map { Array($0.utf8) }
+        self.secrets = Set(secrets.filter { $0.utf8.count >= Self.shortestSecret }).sorted().map { secret in
+            // "[redacted]" when the secret has room for it, then "*" to its length.
+            let bytes = Array(secret.utf8)
+            let words = bytes.count >= Self.maskBytes.count ? Self.maskBytes : []
+            return (bytes, words + Array(repeating: UInt8(ascii: "*"), count: bytes.count - words.count))
+        }
     }
 
     /// Whether a header, by its name in any letter case, carries a secret.
@@ -74,21 +80,11 @@ struct HeaderRedactor: Sendable {
     /// Overwrites every configured secret in `bytes` with a mask of the same length (`[redacted]` and then `*`), so
     /// lengths and offsets recorded around it stay true (a record's field ranges, a journal entry's lengths).
     func maskSecrets(in bytes: inout [UInt8]) {
-        guard !secrets.isEmpty else { return }
-        bytes.withUnsafeMutableBytes { buffer in
-            for secret in secrets {
-                secret.withUnsafeBytes { pattern in
-                    var from = 0
-                    let says = pattern.count >= Self.maskBytes.count  // room to say "[redacted]"
-                    let text = UnsafeRawBufferPointer(buffer)
-                    while let found = ByteSearch.firstIndex(of: pattern, in: text, from: from) {
-                        for offset in 0..<pattern.count {
-                            buffer[found + offset] = says && offset < Self.maskBytes.count
-                                ? Self.maskBytes[offset] : UInt8(ascii: "*")
-                        }
-                        from = found + pattern.count
-                    }
-                }
+        for (secret, mask) in secrets {
+            var from = 0
+            while let found = ByteSearch.firstIndex(of: secret, in: bytes, from: from) {
+                bytes.replaceSubrange(found..<found + secret.count, with: mask)
+                from = found + secret.count
             }
         }
     }

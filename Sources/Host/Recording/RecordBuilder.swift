@@ -306,7 +306,7 @@ struct RecordBuilder: Sendable {
         record.json.key("output"); record.json.double(price.output)
         record.json.key("cache_read"); record.json.double(price.cacheRead)
         record.json.key("cache_write"); record.json.double(price.cacheWrite)
-        record.json.key("cache_write_1h"); record.json.double(price.cacheWriteLong ?? 2 * price.input)
+        record.json.key("cache_write_1h"); record.json.double(price.longCacheWriteRate)
         record.json.endObject()
         record.member("cache_hit_ratio", field: LESSLLM_RECORD_CACHE_HIT_RATIO) { $0.json.double(cost.cacheHitRatio) }
         record.member("cache_savings", field: LESSLLM_RECORD_CACHE_SAVINGS) {

@@ -1,4 +1,5 @@
 import Glibc
+import JSONCore
 import Synchronization
 
 /// An append-only file of spilled traces: `[magic "LLJ1"][u32 length][TraceCodec bytes]` per entry.
@@ -72,35 +73,18 @@ final class RecordJournal: Sendable {
         var entries: [ArraySlice<UInt8>] = []
         var offset = 0
         while offset + 8 <= contents.count {
-            guard contents[offset..<offset + 4].elementsEqual(Self.magic) else {
-                // Bytes that begin no entry (a write cut short that could not be cut away): the entries after them
-                // are still read, from the next magic on.
-                guard let next = Self.nextMagic(in: contents, after: offset) else { break }
-                offset = next
-                continue
-            }
             let length = contents[offset + 4..<offset + 8].reversed().reduce(0) { $0 << 8 | Int($1) }
-            guard offset + 8 + length <= contents.count else {
-                // Cut short: by a crash (the last entry), or a torn write with entries after it.
-                guard let next = Self.nextMagic(in: contents, after: offset) else { break }
-                offset = next
+            if contents[offset..<offset + 4].elementsEqual(Self.magic), offset + 8 + length <= contents.count {
+                entries.append(contents[offset + 8..<offset + 8 + length])
+                offset += 8 + length
                 continue
             }
-            entries.append(contents[offset + 8..<offset + 8 + length])
-            offset += 8 + length
+            // No whole entry here: the last one, cut short by a crash, or bytes a failed write left (when they could
+            // not be cut away) with entries after them, which are read on from the next magic.
+            guard let next = ByteSearch.firstIndex(of: Self.magic, in: contents, from: offset + 1) else { break }
+            offset = next
         }
         return entries
-    }
-
-    private static func nextMagic(in contents: [UInt8], after offset: Int) -> Int? {
-        var position = offset + 1
-        while position + magic.count <= contents.count {
-            if contents[position] == magic[0] && contents[position..<position + magic.count].elementsEqual(magic) {
-                return position
-            }
-            position += 1
-        }
-        return nil
     }
 
     /// Whether anything is waiting to be replayed.

@@ -114,9 +114,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The client waits for a `100 Continue` before it sends the body (curl does for bodies over 1 MB; a refusal
     /// comes instead when the declared length is too large). Never to an HTTP/1.0 client (RFC 9110 §10.1.1).
     private static func expectsContinue(_ head: HTTPRequestHead) -> Bool {
-        let version = head.version
-        guard version.major > 1 || (version.major == 1 && version.minor >= 1),
-              let expect = head.headers.first(name: "expect") else { return false }
+        guard head.version.isAtLeastHTTP11, let expect = head.headers.first(name: "expect") else { return false }
         return expect.lowercased() == "100-continue"
     }
 
@@ -243,6 +241,11 @@ extension Dialect {
     init(pathFamily path: String) {
         self = path.hasPrefix("/v1/messages/") || path.hasPrefix("/messages/") ? .anthropicMessages : .openAIChat
     }
+}
+
+extension HTTPVersion {
+    /// HTTP/1.1 or later: a client that understands chunked bodies and interim (1xx) responses.
+    var isAtLeastHTTP11: Bool { major > 1 || (major == 1 && minor >= 1) }
 }
 
 /// Writes a complete, small response (health, model list, early errors).

@@ -29,7 +29,8 @@ final class EventLoopHTTPClient: Sendable {
         return transfer
     }
 
-    /// Closes the idle connections of every event loop.
+    /// Ends the transfers still running (as cancelled: the gateway is shutting down) and closes the idle
+    /// connections, on every event loop.
     func shutdown() {
         for state in loops.withLock({ Array($0.values) }) {
             state.eventLoop.execute {

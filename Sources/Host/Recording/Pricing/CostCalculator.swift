@@ -49,7 +49,7 @@ public struct Cost: Sendable, Equatable {
         let perToken = 1.0 / 1_000_000
         let readRate = price.cacheRead ?? price.input
         let writeRate = price.cacheWrite ?? price.input
-        let longWriteRate = price.cacheWriteLong ?? 2 * price.input
+        let longWriteRate = price.longCacheWriteRate
         let shortWrites = Double(usage.cacheWrite - usage.cacheWriteLong), longWrites = Double(usage.cacheWriteLong)
         input = Double(usage.input) * price.input * perToken
         output = Double(usage.output) * price.output * perToken

@@ -19,4 +19,7 @@ public struct ModelPrice: Sendable, Equatable {
     /// Writes to Anthropic's 1-hour cache; nil means twice the input price, Anthropic's rule for every model.
     public var cacheWriteLong: Double?
     public var source: Source
+
+    /// What a 1-hour cache write costs: `cacheWriteLong`, else twice the input price.
+    public var longCacheWriteRate: Double { cacheWriteLong ?? 2 * input }
 }
